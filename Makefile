@@ -1,0 +1,68 @@
+# Helpdesk: `make run` and `make test` do all their own set-up on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEVPORT ?= 8000
+CONTENT ?= content
+OUTPUT ?= output
+SETTINGS ?= pelicanconf.py
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the test suite needs: Chromium for the browser tests.
+DEBIAN_PACKAGES := chromium
+
+.PHONY: install system-deps run html devserver check lint format test bench screenshots clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed: install it, or run make PYTHON=python3.12"; exit 1; }
+	@[ -x $(BIN)/python ] || { echo "Creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+run: install
+	$(BIN)/helpdesk build --content $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(BIN)/pelican --listen --bind $(HOST) --port $(PORT) --output $(OUTPUT) --settings $(SETTINGS)
+
+html: install
+	$(BIN)/pelican $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)
+
+devserver: install
+	$(BIN)/pelican --autoreload --listen --bind $(HOST) --port $(DEVPORT) $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)
+
+check: install
+	$(BIN)/helpdesk check --content $(CONTENT) --settings $(SETTINGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install system-deps lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/build.py
+
+screenshots: install system-deps
+	$(BIN)/helpdesk build --content $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)
+	$(BIN)/python scripts/screenshots.py $(OUTPUT) docs/screenshots
+
+clean:
+	rm -rf $(OUTPUT) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Publish: validate and build the static help-centre portal from Markdown and YAML."""

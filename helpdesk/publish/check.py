@@ -1,0 +1,220 @@
+"""`helpdesk check`: every problem in the content, without building the portal."""
+
+from __future__ import annotations
+
+import math
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from helpdesk.publish import glossary as glossary_file
+from helpdesk.publish.frontmatter import ARTICLE, DOWNLOAD, NEWS
+from helpdesk.publish.links import extract, split_intrasite
+from helpdesk.publish.problems import Report, display_path
+from helpdesk.publish.sources import Inventory, Source, discover
+
+DYNAMIC_PREFIXES = ("/portal/", "/api/", "/agent/")
+
+
+@dataclass
+class CheckResult:
+    report: Report
+    inventory: Inventory
+    glossary: glossary_file.Glossary
+
+    def public(self, section: str) -> list[Source]:
+        return [s for s in self.inventory.sources if s.section == section and is_public(s)]
+
+
+def is_public(source: Source) -> bool:
+    return source.readable and source.published and not source.restricted
+
+
+def check(settings: dict) -> CheckResult:
+    """Validate content and glossary exactly as a build would read them."""
+    report = Report()
+    content = Path(settings["PATH"])
+    glossary_path = Path(settings.get("GLOSSARY_FILE") or "glossary.yml")
+    inventory = discover(content, settings, report)
+    glossary = glossary_file.load(glossary_path, report, settings["SLUG_REGEX_SUBSTITUTIONS"])
+    result = CheckResult(report, inventory, glossary)
+    _check_categories(inventory, report)
+    _check_downloads(inventory, report)
+    urls = _published_urls(result)
+    _check_links(result, urls)
+    return result
+
+
+def _check_categories(inventory: Inventory, report: Report) -> None:
+    for source in inventory.sources:
+        named = source.meta.get("category")
+        if source.section != ARTICLE or named is None or source.category is None:
+            continue
+        info = inventory.categories.get(source.category)
+        accepted = {source.category.casefold()} | ({info.title.casefold()} if info else set())
+        if named.casefold() not in accepted:
+            report.error(
+                source.path,
+                source.line("category"),
+                f"unknown category '{named}': this article is in the folder '{source.category}'; "
+                "the folder decides the category, so remove 'category:' or move the file",
+            )
+
+
+def _check_downloads(inventory: Inventory, report: Report) -> None:
+    files_dir = inventory.content / inventory.settings.get("DOWNLOAD_FILES_PATH", "downloads/files")
+    for source in inventory.sources:
+        name = source.meta.get("file")
+        if source.section != DOWNLOAD or name is None:
+            continue
+        target = (files_dir / name).resolve()
+        if not target.is_relative_to(files_dir.resolve()):
+            report.error(
+                source.path,
+                source.line("file"),
+                f"'file' must name a file inside {files_dir.name}/, not '{name}'",
+            )
+        elif not target.is_file():
+            report.error(
+                source.path,
+                source.line("file"),
+                f"download file '{name}' not found: add it to "
+                f"{files_dir.relative_to(inventory.content.parent)}/ or fix the name",
+            )
+
+
+def _site_urls(result: CheckResult) -> set[str]:
+    """URLs every build writes whatever the documents: indexes, feeds, static files."""
+    s = result.inventory.settings
+    urls = {"/", "/sitemap.xml", "/" + s["TAGS_URL"], "/" + s["CATEGORIES_URL"]}
+    for key in (
+        "NEWS_INDEX_URL",
+        "DOWNLOADS_INDEX_URL",
+        "GLOSSARY_URL",
+        "NEWS_FEED_ATOM",
+        "NEWS_FEED_RSS",
+    ):
+        if s.get(key):
+            urls.add("/" + s[key])
+    if s.get("NEWS_INDEX_URL"):
+        pages = math.ceil(len(result.public(NEWS)) / max(s.get("NEWS_PER_PAGE", 10), 1))
+        urls |= {f"/{s['NEWS_INDEX_URL']}page/{n}/" for n in range(2, pages + 1)}
+    for directory in s["STATIC_PATHS"]:
+        prefix = directory.rstrip("/") + "/"
+        urls |= {"/" + rel for rel in result.inventory.files if rel.startswith(prefix)}
+    theme_static = Path(s["THEME"]) / "static"
+    if theme_static.is_dir():
+        base = "/" + s["THEME_STATIC_DIR"].strip("/") + "/"
+        urls |= {base + p.relative_to(theme_static).as_posix() for p in theme_static.rglob("*")}
+    return urls
+
+
+def _published_urls(result: CheckResult) -> set[str]:
+    """Every URL the build will write; two documents claiming one URL is an error."""
+    inventory, report = result.inventory, result.report
+    urls = _site_urls(result)
+    owners: dict[str, Source] = {}
+    kb_slugs: dict[str, Source] = {}
+    for source in inventory.sources:
+        if not is_public(source):
+            continue
+        if source.section == ARTICLE and source.category:
+            earlier = kb_slugs.setdefault(source.slug, source)
+            if earlier is not source:
+                report.error(
+                    source.path,
+                    1,
+                    f"duplicate slug '{source.slug}': {display_path(earlier.path)} already uses it; "
+                    "article slugs (file names) must be unique across categories",
+                )
+                continue
+            urls.add(inventory.category_url(source.category))
+            urls |= {inventory.tag_url(tag) for tag in source.meta.get("tags", [])}
+        url = inventory.url_of(source)
+        if url in owners or url in urls:
+            other = owners[url].rel if url in owners else "the portal itself"
+            report.error(
+                source.path, 1, f"publishes to {url}, which {other} already uses: rename the file"
+            )
+            continue
+        owners[url] = source
+    return urls | set(owners)
+
+
+def _resolve_intrasite(
+    result: CheckResult, source: Source, what: str, value: str, urls: set[str]
+) -> str | None:
+    """Return the problem with a `{what}value` link, or None when it resolves."""
+    inventory = result.inventory
+    path = urlsplit(value).path
+    if what in ("filename", "static", "attach"):
+        base = "" if path.startswith("/") else posixpath.dirname(source.rel)
+        rel = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+        target = inventory.by_rel.get(rel)
+        if target is not None and what == "filename":
+            if target.readable and not is_public(target) and not target.restricted:
+                return (
+                    f"links to {rel}, which is not published (status: {target.meta.get('status')})"
+                )
+            return None
+        published = "/" + rel in urls
+        if rel in inventory.files and published:
+            return None
+        if rel in inventory.files:
+            return (
+                f"links to {rel}, which exists but is not published: put it under content/images/"
+            )
+        return f"links to {{{what}}}{value}, but content/{rel} does not exist"
+    if what == "tag":
+        return (
+            None
+            if inventory.tag_url(path) in urls
+            else f"links to tag '{path}', which no article has"
+        )
+    if what == "category":
+        known = path in inventory.categories and inventory.category_url(path) in urls
+        return None if known else f"links to category '{path}', which has no published article"
+    if what == "index":
+        return None
+    return f"unknown link type {{{what}}}: use {{filename}}, {{static}}, {{tag}} or {{category}}"
+
+
+def _resolve_url(result: CheckResult, source: Source, target: str, urls: set[str]) -> str | None:
+    """Return the problem with a site-absolute or relative link, or None when it resolves."""
+    parts = urlsplit(urljoin(result.inventory.url_of(source), target))
+    path = parts.path
+    if path.startswith(DYNAMIC_PREFIXES):
+        return None
+    candidates = {path, path + "/", path.removesuffix("index.html")}
+    found = candidates & urls
+    if not found:
+        return f"links to {path}, which nothing in the portal publishes"
+    glossary_url = "/" + result.inventory.settings.get("GLOSSARY_URL", "glossary/")
+    if parts.fragment and glossary_url in found and parts.fragment not in result.glossary.by_slug():
+        return f"links to {glossary_url}#{parts.fragment}, but no glossary term has that anchor"
+    return None
+
+
+def _check_links(result: CheckResult, urls: set[str]) -> None:
+    for source in result.inventory.sources:
+        if not source.readable:
+            continue
+        for link in extract(source.body, source.body_line):
+            problem = _link_problem(result, source, link.target, urls)
+            if problem:
+                result.report.error(source.path, link.line, problem)
+
+
+def _link_problem(result: CheckResult, source: Source, target: str, urls: set[str]) -> str | None:
+    intrasite = split_intrasite(target)
+    if intrasite:
+        return _resolve_intrasite(result, source, *intrasite, urls)
+    scheme = urlsplit(target).scheme.lower()
+    if scheme == "javascript":
+        return "javascript: links are not allowed in content"
+    if scheme or target.startswith(("//", "#")):
+        return None
+    if urlsplit(target).path.endswith(".md"):
+        return f"links to the file '{target}': write {{filename}}{target} so the link follows the article"
+    return _resolve_url(result, source, target, urls)

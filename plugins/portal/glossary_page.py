@@ -1,0 +1,50 @@
+"""The glossary page: every term of glossary.yml, A to Z, each under the anchor of its slug."""
+
+from __future__ import annotations
+
+import logging
+import string
+from itertools import groupby
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from helpdesk.publish import glossary
+from helpdesk.publish.problems import Report
+
+logger = logging.getLogger(__name__)
+OTHER = "#"
+
+
+def initial(term: glossary.Term) -> str:
+    letter = term.term[:1].upper()
+    return letter if letter in string.ascii_uppercase else OTHER
+
+
+def letter_groups(terms: list[glossary.Term]) -> list[tuple[str, list[glossary.Term]]]:
+    ordered = sorted(terms, key=lambda t: (initial(t) != OTHER, t.term.casefold()))
+    return [(letter, list(group)) for letter, group in groupby(ordered, key=initial)]
+
+
+class GlossaryPageGenerator(Generator):
+    """Load glossary.yml once per build and write the glossary page."""
+
+    def generate_context(self):
+        report = Report()
+        path = Path(self.settings["GLOSSARY_FILE"])
+        loaded = glossary.load(path, report, self.settings["SLUG_REGEX_SUBSTITUTIONS"])
+        for problem in report.errors:
+            logger.error("%s", problem.format())
+        self.groups = letter_groups(loaded.terms)
+        self.context["glossary_terms"] = loaded.terms
+        self.context["glossary_groups"] = self.groups
+
+    def generate_output(self, writer):
+        writer.write_file(
+            self.settings["GLOSSARY_SAVE_AS"],
+            self.get_template("glossary"),
+            self.context,
+            url=self.settings["GLOSSARY_URL"],
+            letters=[g[0] for g in self.groups],
+            alphabet=[*string.ascii_uppercase, OTHER],
+        )

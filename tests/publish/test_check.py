@@ -1,0 +1,243 @@
+"""`helpdesk check` and `helpdesk build` report each kind of bad content at its file and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk import ENGINE_ROOT
+from helpdesk.cli import main
+
+SETTINGS = ["--settings", str(ENGINE_ROOT / "pelicanconf.py")]
+ARTICLE = "content/articles/billing/refunds.md"
+
+BAD_CONTENT = {
+    "missing front matter": (
+        {ARTICLE: "# Refunds\n\nNo front matter here.\n"},
+        f"{ARTICLE}:1: missing front matter: start the file with a line '---', "
+        "then 'title: ...' and the other keys, then '---'",
+    ),
+    "unclosed front matter": (
+        {ARTICLE: "---\ntitle: Refunds\ndate: 2026-03-01\n\nBody.\n"},
+        f"{ARTICLE}:1: front matter is not closed: add a line '---' after the last key",
+    ),
+    "front matter YAML syntax": (
+        {ARTICLE: "---\ntitle: Refunds\ndate: 2026-03-01\ntags: [billing\n---\n\nBody.\n"},
+        f"{ARTICLE}:4: YAML syntax error: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts on line 4)",
+    ),
+    "front matter not a mapping": (
+        {ARTICLE: "---\n- title\n- date\n---\n\nBody.\n"},
+        f"{ARTICLE}:2: front matter must be a mapping of key: value",
+    ),
+    "missing title": (
+        {ARTICLE: "---\ndate: 2026-03-01\n---\n\nBody.\n"},
+        f"{ARTICLE}:1: front matter has no 'title:' (articles need one)",
+    ),
+    "bad date": (
+        {ARTICLE: "---\ntitle: Refunds\ndate: next tuesday\n---\n\nBody.\n"},
+        f"{ARTICLE}:3: 'date' must be a date such as 2026-04-12 or \"2026-04-12 09:30\"",
+    ),
+    "wrong type": (
+        {ARTICLE: "---\ntitle: Refunds\ndate: 2026-03-01\ntags: {a: b}\nglossary: maybe\n---\n"},
+        f"{ARTICLE}:4: 'tags' must be a list such as [billing, invoices]",
+    ),
+    "duplicate key": (
+        {ARTICLE: "---\ntitle: Refunds\ndate: 2026-03-01\ntitle: Again\n---\n"},
+        f"{ARTICLE}:4: duplicate key 'title' (first given on line 2)",
+    ),
+    "unknown category": (
+        {ARTICLE: "---\ntitle: Refunds\ndate: 2026-03-01\ncategory: Billling\n---\n\nBody.\n"},
+        f"{ARTICLE}:4: unknown category 'Billling': this article is in the folder 'billing'; "
+        "the folder decides the category, so remove 'category:' or move the file",
+    ),
+    "article outside a category folder": (
+        {"content/articles/loose.md": "---\ntitle: Loose\ndate: 2026-03-01\n---\n"},
+        "content/articles/loose.md:1: articles live in a category folder: "
+        "move it to articles/<category>/loose.md",
+    ),
+    "duplicate slug across categories": (
+        {
+            "content/articles/shipping/refunds.md": "---\ntitle: Refunds too\ndate: 2026-03-01\n---\n"
+        },
+        "content/articles/shipping/refunds.md:1: duplicate slug 'refunds': "
+        "content/articles/billing/refunds.md already uses it; "
+        "article slugs (file names) must be unique across categories",
+    ),
+    "broken filename link": (
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\n\nIntro.\n\nSee [x]({filename}/articles/billing/nope.md).\n"
+        },
+        "content/pages/about.md:7: links to {filename}/articles/billing/nope.md, "
+        "but content/articles/billing/nope.md does not exist",
+    ),
+    "broken relative filename link": (
+        {"content/pages/about.md": "---\ntitle: About\n---\n\n[x]({filename}../news/gone.md)\n"},
+        "content/pages/about.md:5: links to {filename}../news/gone.md, "
+        "but content/news/gone.md does not exist",
+    ),
+    "broken site-absolute link": (
+        {"content/pages/about.md": "---\ntitle: About\n---\n\nGo to [billing](/kb/biling/).\n"},
+        "content/pages/about.md:5: links to /kb/biling/, which nothing in the portal publishes",
+    ),
+    "broken image": (
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\n\n![A chart]({static}/images/chart.png)\n"
+        },
+        "content/pages/about.md:5: links to {static}/images/chart.png, "
+        "but content/images/chart.png does not exist",
+    ),
+    "unknown glossary anchor": (
+        {"content/pages/about.md": "---\ntitle: About\n---\n\nAn [SLU](/glossary/#slu).\n"},
+        "content/pages/about.md:5: links to /glossary/#slu, but no glossary term has that anchor",
+    ),
+    "link to a markdown file without {filename}": (
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\n\n[refunds](../articles/billing/refunds.md)\n"
+        },
+        "content/pages/about.md:5: links to the file '../articles/billing/refunds.md': "
+        "write {filename}../articles/billing/refunds.md so the link follows the article",
+    ),
+    "javascript link": (
+        {"content/pages/about.md": "---\ntitle: About\n---\n\n[click](javascript:alert(1))\n"},
+        "content/pages/about.md:5: javascript: links are not allowed in content",
+    ),
+    "missing download file": (
+        {"content/downloads/tool.md": "---\ntitle: Tool\nversion: '1.0'\nfile: tool-2.sh\n---\n"},
+        "content/downloads/tool.md:4: download file 'tool-2.sh' not found: "
+        "add it to content/downloads/files/ or fix the name",
+    ),
+    "download file outside the files folder": (
+        {
+            "content/downloads/tool.md": "---\ntitle: Tool\nversion: '1.0'\nfile: ../../glossary.yml\n---\n"
+        },
+        "content/downloads/tool.md:4: 'file' must name a file inside files/, not '../../glossary.yml'",
+    ),
+    "unquoted version": (
+        {"content/downloads/tool.md": "---\ntitle: Tool\nversion: 1.10\nfile: tool.sh\n---\n"},
+        "content/downloads/tool.md:3: 'version' must be text: write it in quotes, e.g. \"1.1\"",
+    ),
+    "glossary syntax error": (
+        {"glossary.yml": "- term: SLA\n  definition: Service level agreement\n- term: [oops\n"},
+        "glossary.yml:3: YAML syntax error: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts on line 3)",
+    ),
+    "glossary duplicate term": (
+        {
+            "glossary.yml": "- term: SLA\n  definition: A.\n- term: Ticket\n  definition: B.\n- term: sla\n  definition: C.\n"
+        },
+        "glossary.yml:5: duplicate term 'sla': 'SLA' on line 1 already defines it",
+    ),
+    "glossary alias colliding": (
+        {
+            "glossary.yml": "- term: Agent\n  definition: A.\n- term: Operator\n  definition: B.\n  aliases: [agent]\n"
+        },
+        "glossary.yml:3: duplicate alias 'agent': 'Agent' on line 1 already defines it",
+    ),
+    "glossary empty definition": (
+        {"glossary.yml": "- term: SLA\n  definition: A.\n- term: Ticket\n  definition: '   '\n"},
+        "glossary.yml:4: 'Ticket' has an empty definition: write one or two sentences",
+    ),
+    "glossary entry without term": (
+        {"glossary.yml": "- term: SLA\n  definition: A.\n- definition: Orphan.\n"},
+        "glossary.yml:3: entry has no 'term:' (a non-empty text)",
+    ),
+    "glossary not a list": (
+        {"glossary.yml": "SLA: Service level agreement\n"},
+        "glossary.yml:1: the glossary must be a list of '- term: ...' entries",
+    ),
+}
+
+
+@pytest.mark.parametrize("files, expected", BAD_CONTENT.values(), ids=BAD_CONTENT.keys())
+def test_check_reports_bad_content_at_its_line(site, runner, files, expected):
+    site(files)
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 1, result.output
+    assert expected in result.output.splitlines()
+    assert "Fix each problem at the file and line shown" in result.output
+
+
+@pytest.mark.parametrize("files, expected", BAD_CONTENT.values(), ids=BAD_CONTENT.keys())
+def test_build_refuses_bad_content_with_the_same_message(site, runner, files, expected):
+    site(files)
+    result = runner.invoke(main, ["build", *SETTINGS])
+    assert result.exit_code == 1, result.output
+    assert expected in result.output.splitlines()
+    assert "Build failed" in result.output
+    assert not (site.root / "output").exists()
+
+
+def test_unknown_front_matter_key_is_a_warning_that_does_not_fail(site, runner):
+    site({ARTICLE: "---\ntitle: Refunds\ndate: 2026-03-01\nauthr: Sam\n---\n\nBody.\n"})
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 0, result.output
+    assert f"{ARTICLE}:4: warning: unknown front-matter key 'authr'" in result.output
+    assert "no errors (1 warning)" in result.output
+
+
+def test_unknown_glossary_key_is_a_warning(site, runner):
+    site({"glossary.yml": "- term: Invoice\n  definition: A.\n  definiton: typo\n"})
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 0
+    assert "glossary.yml:3: warning: unknown key 'definiton'" in result.output
+
+
+def test_every_problem_is_reported_not_just_the_first(site, runner):
+    site(
+        {
+            ARTICLE: "---\ntitle: Refunds\ndate: never\n---\n\n[x](/nowhere/)\n",
+            "glossary.yml": "- term: Invoice\n  definition: A bill.\n- term: SLA\n  definition: ''\n",
+        }
+    )
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 1
+    assert f"{ARTICLE}:3: 'date' must be a date" in result.output
+    assert f"{ARTICLE}:6: links to /nowhere/" in result.output
+    assert "glossary.yml:4: 'SLA' has an empty definition" in result.output
+    assert "✗ 3 errors" in result.output
+
+
+def test_links_inside_code_are_not_checked(site, runner):
+    site(
+        {
+            "content/pages/about.md": (
+                "---\ntitle: About\n---\n\n```markdown\n[x](/nowhere/)\n```\n\n"
+                "Write `[x]({filename}/gone.md)` to link.\n"
+            )
+        }
+    )
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 0, result.output
+
+
+def test_links_to_dynamic_portal_pages_and_restricted_articles_are_fine(site, runner):
+    site(
+        {
+            "content/articles/billing/secret.md": (
+                "---\ntitle: Secret\ndate: 2026-03-01\nusergroups: [staff]\n---\n\nHidden.\n"
+            ),
+            "content/pages/about.md": (
+                "---\ntitle: About\n---\n\n[Submit](/portal/tickets/new) or read "
+                "[the secret]({filename}/articles/billing/secret.md).\n"
+            ),
+        }
+    )
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 0, result.output
+    assert "(+1 restricted)" in result.output
+
+
+def test_check_of_a_good_site_summarises_what_it_read(site, runner):
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 0
+    assert result.output.strip() == (
+        "✓ Checked 2 articles in 1 category, 1 news post, 1 download, 1 page "
+        "and 2 glossary terms: no errors."
+    )
+
+
+def test_missing_content_folder_says_what_to_do(tmp_path, monkeypatch, runner):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", *SETTINGS, "--content", "nothing-here"])
+    assert result.exit_code == 1
+    assert "✗ nothing-here: content folder not found: pass --content DIR" in result.output
