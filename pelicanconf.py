@@ -140,7 +140,7 @@ MARKDOWN = {
     "output_format": "html5",
 }
 PYGMENTS_STYLE_LIGHT = "xcode"
-PYGMENTS_STYLE_DARK = "github-dark"
+PYGMENTS_STYLE_DARK = "lightbulb"
 
 DELETE_OUTPUT_DIRECTORY = False
 CACHE_CONTENT = False

@@ -87,7 +87,10 @@ def problem_counts(report: Report) -> str:
 @settings_option
 def check(content: Path, glossary: Path, settings: Path | None) -> None:
     """Validate content for a pull request, without building; exit 1 on any error."""
-    checked = check_content(load_settings(settings, content=content, glossary=glossary))
+    config = load_settings(settings, content=content, glossary=glossary)
+    steps = Steps()
+    with steps.running():
+        checked = check_content(config, on_document=steps.step("Checking content"))
     report = checked.report
     print_problems(report)
     if report.errors:

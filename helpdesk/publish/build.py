@@ -29,14 +29,14 @@ class WarningCapture(logging.Handler):
     pinned to the document being written at the time.
     """
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, content: Path):
         super().__init__(logging.WARNING)
         self.report = report
         self.current: str | None = None
+        self.content_path = re.compile(re.escape(str(content.resolve())) + r"/[^\s'\"]+")
 
     def writing(self, sender=None, content=None, **_) -> None:
-        source = getattr(content, "source_path", None)
-        self.current = display_path(source) if source else None
+        self.current = getattr(content, "source_path", None)
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().strip()
@@ -44,8 +44,15 @@ class WarningCapture(logging.Handler):
         if located and ("/" in located["path"] or "." in located["path"]):
             line = int(located["line"]) if located["line"] else None
             self.report.error(located["path"], line, located["message"])
+            return
+        mentioned = self.content_path.search(message)
+        if mentioned:
+            where = display_path(mentioned.group(0))
+            self.report.error(where, None, message.replace(mentioned.group(0), where))
         else:
-            self.report.error(self.current or "pelican", None, message)
+            self.report.error(
+                display_path(self.current) if self.current else "pelican", None, message
+            )
 
 
 @dataclass
@@ -64,7 +71,7 @@ class BuildResult:
 
 def _run_pelican(settings: dict, report: Report, steps: Steps) -> int:
     """Run Pelican with warnings captured; return the number of files written."""
-    capture = WarningCapture(report)
+    capture = WarningCapture(report, Path(settings["PATH"]))
     root = logging.getLogger()
     # Pelican drops a message it has already logged in this process; each build must see all.
     LimitFilter._raised_messages.clear()
@@ -95,9 +102,8 @@ def _run_pelican(settings: dict, report: Report, steps: Steps) -> int:
     try:
         Pelican(settings).run()
     except Exception as exc:  # a broken template or plugin must not publish half a portal
-        report.error(
-            capture.current or "pelican", None, f"build stopped: {type(exc).__name__}: {exc}"
-        )
+        where = display_path(capture.current) if capture.current else "pelican"
+        report.error(where, None, f"build stopped: {type(exc).__name__}: {exc}")
     finally:
         pelican_console.quiet = was_quiet
         root.removeHandler(capture)
@@ -121,8 +127,7 @@ def build(settings: dict, steps: Steps | None = None) -> BuildResult:
     started = time.perf_counter()
     output = Path(settings["OUTPUT_PATH"])
     with steps.running():
-        steps.step("Checking content")
-        checked = check(settings)
+        checked = check(settings, on_document=steps.step("Checking content"))
         result = BuildResult(checked.report, checked, output)
         if checked.report.errors:
             return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -31,12 +32,12 @@ def is_public(source: Source) -> bool:
     return source.readable and source.published and not source.restricted
 
 
-def check(settings: dict) -> CheckResult:
+def check(settings: dict, on_document: Callable[[], None] | None = None) -> CheckResult:
     """Validate content and glossary exactly as a build would read them."""
     report = Report()
     content = Path(settings["PATH"])
     glossary_path = Path(settings.get("GLOSSARY_FILE") or "glossary.yml")
-    inventory = discover(content, settings, report)
+    inventory = discover(content, settings, report, on_document)
     glossary = glossary_file.load(glossary_path, report, settings["SLUG_REGEX_SUBSTITUTIONS"])
     result = CheckResult(report, inventory, glossary)
     _check_categories(inventory, report)

@@ -22,12 +22,17 @@ def split(text: str) -> tuple[str, str, int]:
     """Return (yaml_text, body, body_first_line); the YAML starts on line 2."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    first_end = text.find("\n")
+    if (text[:first_end] if first_end >= 0 else text).rstrip() != "---":
         raise ContentError(1, f"missing front matter: {MISSING_HINT}")
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in FENCE_CLOSERS:
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    start = position = first_end + 1
+    while position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        if text[position:end].rstrip() in FENCE_CLOSERS:
+            yaml_text = text[start:position]
+            return yaml_text, text[end + 1 :], yaml_text.count("\n") + 3
+        position = end + 1
     raise ContentError(1, "front matter is not closed: add a line '---' after the last key")
 
 

@@ -24,7 +24,7 @@ def extract(body: str, first_line: int) -> Iterator[Link]:
     """Yield every link and image target outside code blocks and code spans."""
     fence: str | None = None
     for offset, line in enumerate(body.split("\n")):
-        marker = FENCE.match(line)
+        marker = FENCE.match(line) if ("```" in line or "~~~" in line) else None
         if fence:
             if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
                 fence = None
@@ -32,6 +32,8 @@ def extract(body: str, first_line: int) -> Iterator[Link]:
         if marker:
             fence = marker.group(1)
             continue
+        if "](" not in line and "]:" not in line and "=" not in line:
+            continue  # most lines hold no link: skip the regular expressions
         text = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         number = first_line + offset
         for match in INLINE.finditer(text):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from pelican.urlwrappers import Category, Tag
@@ -128,6 +131,7 @@ class Inventory:
     sources: list[Source] = field(default_factory=list)
     categories: dict[str, CategoryInfo] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)
+    _taxonomies: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def by_rel(self) -> dict[str, Source]:
@@ -143,7 +147,7 @@ class Inventory:
             DOWNLOAD: s.get("DOWNLOAD_URL", "downloads/{slug}/"),
             PAGE: s["PAGE_URL"],
         }[source.section]
-        category = Category(source.category, s).slug if source.category else ""
+        category = self._taxonomy(Category, source.category).slug if source.category else ""
         return "/" + pattern.format(
             slug=source.slug,
             category=category,
@@ -152,10 +156,17 @@ class Inventory:
         )
 
     def category_url(self, name: str) -> str:
-        return "/" + Category(name, self.settings).url
+        return "/" + self._taxonomy(Category, name).url
 
     def tag_url(self, name: str) -> str:
-        return "/" + Tag(name, self.settings).url
+        return "/" + self._taxonomy(Tag, name).url
+
+    def _taxonomy(self, kind: type, name: str):
+        # Tags repeat across thousands of articles; slugifying each once keeps check fast.
+        key = (kind, name)
+        if key not in self._taxonomies:
+            self._taxonomies[key] = kind(name, self.settings)
+        return self._taxonomies[key]
 
 
 def slug_of(stem: str, settings: dict) -> str:
@@ -168,48 +179,62 @@ def slug_of(stem: str, settings: dict) -> str:
     )
 
 
-def section_of(rel: PurePosixPath, paths: dict[str, list[str]], files_dir: str) -> str | None:
-    text = rel.as_posix()
-    if text.startswith(files_dir + "/"):
+def section_of(rel: str, paths: dict[str, list[str]], files_dir: str) -> str | None:
+    """Which section a content-relative path belongs to, or None for a plain file."""
+    if rel.startswith(files_dir + "/"):
         return None
     for section, roots in paths.items():
         for root in roots:
-            if root and (text == root or text.startswith(root.rstrip("/") + "/")):
+            if root and (rel == root or rel.startswith(root.rstrip("/") + "/")):
                 return section
     return None
 
 
-def discover(content: Path, settings: dict, report: Report) -> Inventory:
+def walk(content: Path, ignored: list[str]) -> Iterator[str]:
+    """Every file under content/ as a sorted, slash-separated relative path."""
+    for directory, folders, names in os.walk(content):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        base = os.path.relpath(directory, content).replace(os.sep, "/")
+        prefix = "" if base == "." else base + "/"
+        for name in sorted(names):
+            if not any(fnmatch(name, pattern) for pattern in ignored):
+                yield prefix + name
+
+
+def discover(
+    content: Path, settings: dict, report: Report, on_document: Callable[[], None] | None = None
+) -> Inventory:
     """Walk content/ once, classifying each file and reading every document's front matter."""
     inventory = Inventory(content, settings)
     paths = section_paths(settings)
     files_dir = settings.get("DOWNLOAD_FILES_PATH", "downloads/files")
-    article_roots = [content / root for root in paths[ARTICLE]]
-    ignored = settings.get("IGNORE_FILES", [])
-    for path in sorted(content.rglob("*")):
-        rel = PurePosixPath(path.relative_to(content).as_posix())
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            if path.is_dir() and path.parent in article_roots:
-                inventory.categories[path.name] = read_category(path, report)
-            continue
-        if any(PurePosixPath(rel.name).match(pattern) for pattern in ignored):
-            continue
-        inventory.files.add(rel.as_posix())
+    for root in paths[ARTICLE]:
+        folder = content / root
+        if folder.is_dir():
+            for category in sorted(
+                p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+            ):
+                inventory.categories[category.name] = read_category(category, report)
+    for rel in walk(content, settings.get("IGNORE_FILES", [])):
+        inventory.files.add(rel)
         section = section_of(rel, paths, files_dir)
-        if section is None or path.suffix != ".md":
+        if section is None or not rel.endswith(".md"):
             continue
-        source = Source(path, rel.as_posix(), section, slug_of(path.stem, settings))
+        path = content / rel
+        source = Source(path, rel, section, slug_of(path.stem, settings))
         if section == ARTICLE:
-            root = next(r for r in article_roots if path.is_relative_to(r))
-            inside = path.relative_to(root).parts
+            root = next(r for r in paths[ARTICLE] if rel.startswith(r.rstrip("/") + "/"))
+            inside = rel[len(root.rstrip("/")) + 1 :].split("/")
             if len(inside) < 2:
                 report.error(
                     path,
                     1,
-                    f"articles live in a category folder: move it to {root.name}/<category>/{path.name}",
+                    f"articles live in a category folder: move it to {root}/<category>/{path.name}",
                 )
             else:
                 source.category = inside[0]
         read_source(source, report)
         inventory.sources.append(source)
+        if on_document is not None:
+            on_document()
     return inventory

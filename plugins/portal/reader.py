@@ -64,18 +64,26 @@ class FrontMatterReader(BaseReader):
         logger.error("%s: %s", where, message)
         raise ContentError(line, message)
 
-    def read(self, source_path: str):
-        path = Path(source_path)
-        rel = path.relative_to(self._content)
-        section = section_of(rel, self._paths, self._files_dir) or frontmatter.PAGE
+    def _parse(self, source_path: str, section: str) -> tuple[str, dict]:
         try:
-            fields, body, _ = frontmatter.parse(path.read_text(encoding="utf-8"))
+            fields, body, _ = frontmatter.parse(Path(source_path).read_text(encoding="utf-8"))
         except ContentError as exc:
             self._fail(source_path, exc.line, exc.message)
         result = frontmatter.validate(section, fields)
         if result.errors:
             self._fail(source_path, *result.errors[0])
-        meta = dict(result.meta)
+        return body, result.meta
+
+    def read(self, source_path: str):
+        path = Path(source_path)
+        rel = path.relative_to(self._content)
+        section = section_of(rel.as_posix(), self._paths, self._files_dir) or frontmatter.PAGE
+        checked = self.settings.get("PORTAL_CHECKED_SOURCES", {}).get(source_path)
+        if checked is not None and checked.readable:
+            # `helpdesk build` has just read and validated this file: reuse that work.
+            body, meta = checked.body, checked.meta
+        else:
+            body, meta = self._parse(source_path, section)
         metadata: dict = {"section": section}
         for key, value in meta.items():
             if key == "tags":

@@ -4,6 +4,7 @@
 
 .DESCRIPTION
     deploy-tidewater.ps1 version 1.4.0 (Tidewater Labs support team).
+    Demo script from the Tidewater help centre. Test it on one computer first.
 
     Designed for software deployment tools (Group Policy startup scripts,
     Intune Win32 apps, RMM tools) that run as SYSTEM or as a local administrator.
@@ -13,36 +14,47 @@
       2. verifies the Authenticode signature of the MSI package;
       3. skips the installation when the same or a newer version is installed;
       4. runs msiexec silently, retrying while another installation is busy;
-      5. checks that the Tidewater service is running afterwards;
-      6. writes a transcript and a verbose MSI log to -LogDirectory.
+      5. optionally turns off automatic updates through a machine policy;
+      6. checks that the Tidewater service is running afterwards;
+      7. writes a transcript and a verbose MSI log to -LogDirectory.
 
-    The enrollment token connects the device to your workspace without a
+    The enrolment token connects the device to your workspace without a
     user signing in. Create one in the web console under
-    Settings > Devices > Enrollment tokens. Treat it like a password.
+    Settings > Devices > Enrolment tokens. Treat it like a password.
 
 .PARAMETER MsiPath
-    Path to TidewaterSetup-x64.msi, local or UNC (\\server\share\...).
+    Path to the MSI, for example TidewaterSetup-5.4.2-x64.msi, local or UNC
+    (\\server\share\...). Download it from Downloads > Desktop app >
+    Windows (.msi) in the web console.
 
-.PARAMETER EnrollmentToken
-    Enrollment token from the web console. Prefer -EnrollmentTokenFile so the
-    token does not appear in process listings or deployment logs.
+.PARAMETER EnrolmentToken
+    Enrolment token from the web console (enr_...). Prefer -EnrolmentTokenFile
+    so the token does not appear in process listings or deployment logs.
 
-.PARAMETER EnrollmentTokenFile
-    Path to a text file whose first line is the enrollment token.
+.PARAMETER EnrolmentTokenFile
+    Path to a text file whose first line is the enrolment token.
 
 .PARAMETER DataRegion
-    Data region of your workspace: eu-central, us-west or ap-southeast.
-
-.PARAMETER Workspace
-    Optional workspace ID (ws_...). Only needed if the token is valid for
-    more than one workspace.
+    Data region of your workspace: eu-central, us-west or ap-southeast
+    (MSI property DATA_REGION). Optional: without it, the app uses the
+    workspace default.
 
 .PARAMETER InstallDir
-    Installation folder. Default: C:\Program Files\Tidewater.
+    Installation folder (MSI property INSTALLDIR).
+    Default: C:\Program Files\Tidewater.
+
+.PARAMETER NoAutostart
+    Does not start the app at sign-in (MSI property AUTOSTART=0).
+
+.PARAMETER CreateDefaultBackupSet
+    Creates a "Documents and Desktop" backup set for each user
+    (MSI property DEFAULT_BACKUP_SET=1).
 
 .PARAMETER DisableAutoUpdate
-    Turns off automatic updates. You must then deploy every new version
-    yourself, including security fixes.
+    Turns off automatic updates by setting the machine policy
+    HKLM\SOFTWARE\Policies\Tidewater\Desktop\DisableAutoUpdate = 1.
+    You must then deploy every new version yourself, including security
+    fixes. Without this switch, an existing policy value is left unchanged.
 
 .PARAMETER LogDirectory
     Folder for the transcript and the MSI log. Default: C:\ProgramData\Tidewater\Deploy.
@@ -51,10 +63,10 @@
     Reinstalls even if the same version is already installed.
 
 .EXAMPLE
-    .\deploy-tidewater.ps1 -MsiPath \\files\software\Tidewater\TidewaterSetup-x64.msi -EnrollmentTokenFile \\files\software\Tidewater\token.txt -DataRegion eu-central
+    .\deploy-tidewater.ps1 -MsiPath \\files\software\Tidewater\TidewaterSetup-5.4.2-x64.msi -EnrolmentTokenFile \\files\software\Tidewater\token.txt -DataRegion eu-central
 
 .EXAMPLE
-    .\deploy-tidewater.ps1 -MsiPath .\TidewaterSetup-x64.msi -EnrollmentToken "tw_enr_XXXXXXXX" -DataRegion ap-southeast -DisableAutoUpdate
+    .\deploy-tidewater.ps1 -MsiPath .\TidewaterSetup-5.4.2-x64.msi -EnrolmentToken "enr_7QfK2mXz9pLw" -DataRegion ap-southeast -CreateDefaultBackupSet
 
 .NOTES
     Exit codes:
@@ -63,7 +75,7 @@
       10    not running as administrator
       11    unsupported Windows version
       12    MSI not found or signature not valid
-      13    enrollment token missing or unreadable
+      13    enrolment token missing or unreadable
       14    installation failed (see the MSI log)
       15    installed, but the Tidewater service did not start
 #>
@@ -75,21 +87,21 @@ param(
     [string] $MsiPath,
 
     [Parameter(Mandatory = $true, ParameterSetName = 'Token')]
-    [ValidatePattern('^tw_enr_[A-Za-z0-9]+$')]
-    [string] $EnrollmentToken,
+    [ValidatePattern('^enr_[A-Za-z0-9]+$')]
+    [string] $EnrolmentToken,
 
     [Parameter(Mandatory = $true, ParameterSetName = 'TokenFile')]
     [ValidateNotNullOrEmpty()]
-    [string] $EnrollmentTokenFile,
+    [string] $EnrolmentTokenFile,
 
-    [Parameter(Mandatory = $true)]
     [ValidateSet('eu-central', 'us-west', 'ap-southeast')]
     [string] $DataRegion,
 
-    [ValidatePattern('^ws_[A-Za-z0-9]+$')]
-    [string] $Workspace,
-
     [string] $InstallDir = (Join-Path $env:ProgramFiles 'Tidewater'),
+
+    [switch] $NoAutostart,
+
+    [switch] $CreateDefaultBackupSet,
 
     [switch] $DisableAutoUpdate,
 
@@ -105,6 +117,7 @@ $ExpectedSigner   = 'CN=Tidewater Labs'
 $ServiceName      = 'TidewaterService'
 $MsiRetryCount    = 6
 $MsiRetryDelaySec = 30
+$PolicyKey        = 'HKLM:\SOFTWARE\Policies\Tidewater\Desktop'
 
 function Write-Log {
     param([string] $Message, [ValidateSet('INFO', 'WARN', 'ERROR')] [string] $Level = 'INFO')
@@ -127,6 +140,14 @@ function Exit-Script {
     exit $Code
 }
 
+function ConvertTo-Version3 {
+    # MSI and the registry may report 5.4.2 or 5.4.2.0; compare only the
+    # first three parts so both are treated as the same version.
+    param([string] $Text)
+    $v = [version] $Text
+    return [version] ('{0}.{1}.{2}' -f $v.Major, $v.Minor, [Math]::Max($v.Build, 0))
+}
+
 function Get-MsiProductVersion {
     param([string] $Path)
     # Read ProductVersion from the MSI Property table without installing it.
@@ -139,7 +160,7 @@ function Get-MsiProductVersion {
         $record = $view.GetType().InvokeMember('Fetch', 'InvokeMethod', $null, $view, $null)
         $value = $record.GetType().InvokeMember('StringData', 'GetProperty', $null, $record, 1)
         $view.GetType().InvokeMember('Close', 'InvokeMethod', $null, $view, $null) | Out-Null
-        return [version] $value
+        return ConvertTo-Version3 -Text $value
     } finally {
         [System.Runtime.InteropServices.Marshal]::ReleaseComObject($installer) | Out-Null
     }
@@ -153,7 +174,7 @@ function Get-InstalledTidewaterVersion {
     $entry = Get-ItemProperty -Path $keys -ErrorAction SilentlyContinue |
         Where-Object { $_.PSObject.Properties['DisplayName'] -and $_.DisplayName -eq 'Tidewater' } |
         Select-Object -First 1
-    if ($entry) { return [version] $entry.DisplayVersion }
+    if ($entry) { return ConvertTo-Version3 -Text $entry.DisplayVersion }
     return $null
 }
 
@@ -188,15 +209,15 @@ if ($signature.Status -ne 'Valid' -or $signature.SignerCertificate.Subject -notl
 }
 Write-Log -Message "Signature OK: $($signature.SignerCertificate.Subject)"
 
-# 3. Enrollment token
+# 3. Enrolment token
 if ($PSCmdlet.ParameterSetName -eq 'TokenFile') {
     try {
-        $EnrollmentToken = (Get-Content -LiteralPath $EnrollmentTokenFile -TotalCount 1).Trim()
+        $EnrolmentToken = (Get-Content -LiteralPath $EnrolmentTokenFile -TotalCount 1).Trim()
     } catch {
-        Exit-Script -Code 13 -Reason "Cannot read the enrollment token file: $($_.Exception.Message)"
+        Exit-Script -Code 13 -Reason "Cannot read the enrolment token file: $($_.Exception.Message)"
     }
-    if ($EnrollmentToken -notmatch '^tw_enr_[A-Za-z0-9]+$') {
-        Exit-Script -Code 13 -Reason "The first line of $EnrollmentTokenFile is not an enrollment token"
+    if ($EnrolmentToken -notmatch '^enr_[A-Za-z0-9]+$') {
+        Exit-Script -Code 13 -Reason "The first line of $EnrolmentTokenFile is not an enrolment token"
     }
 }
 
@@ -210,22 +231,19 @@ if ($installedVersion -and $installedVersion -ge $packageVersion -and -not $Forc
 
 # --- Installation --------------------------------------------------------------
 
+# Property names as documented in "Install the desktop app on Windows".
 $properties = @(
     "INSTALLDIR=`"$InstallDir`"",
-    "ENROLLMENTTOKEN=`"$EnrollmentToken`"",
-    "DATAREGION=$DataRegion",
-    'LAUNCHAFTERINSTALL=0'
+    "ENROLMENT_TOKEN=`"$EnrolmentToken`"",
+    "AUTOSTART=$(if ($NoAutostart) { 0 } else { 1 })",
+    "DEFAULT_BACKUP_SET=$(if ($CreateDefaultBackupSet) { 1 } else { 0 })"
 )
-if ($Workspace)         { $properties += "WORKSPACE=$Workspace" }
-if ($DisableAutoUpdate) {
-    $properties += 'DISABLEAUTOUPDATE=1'
-    Write-Log -Level WARN -Message 'Automatic updates will be OFF: deploy every new version, including security fixes, yourself'
-}
-if ($Force)             { $properties += 'REINSTALL=ALL', 'REINSTALLMODE=vomus' }
+if ($DataRegion) { $properties += "DATA_REGION=$DataRegion" }
+if ($Force)      { $properties += 'REINSTALL=ALL', 'REINSTALLMODE=vomus' }
 
 $arguments = @('/i', "`"$MsiPath`"", '/qn', '/norestart', '/l*v', "`"$msiLog`"") + $properties
 # Never write the token to the transcript.
-$safeArguments = ($arguments -join ' ') -replace 'ENROLLMENTTOKEN="[^"]*"', 'ENROLLMENTTOKEN="***"'
+$safeArguments = ($arguments -join ' ') -replace 'ENROLMENT_TOKEN="[^"]*"', 'ENROLMENT_TOKEN="***"'
 Write-Log -Message "Running: msiexec.exe $safeArguments"
 
 $exitCode = $null
@@ -247,6 +265,18 @@ switch ($exitCode) {
     1618    { Exit-Script -Code 14 -Reason 'Another installation kept running; try again later' }
     1625    { Exit-Script -Code 14 -Reason 'Installation blocked by a system policy (AppLocker or Software Restriction Policies)' }
     default { Exit-Script -Code 14 -Reason "msiexec returned $exitCode. Details: $msiLog" }
+}
+
+# --- Update policy -------------------------------------------------------------
+
+if ($DisableAutoUpdate) {
+    try {
+        if (-not (Test-Path -Path $PolicyKey)) { New-Item -Path $PolicyKey -Force | Out-Null }
+        New-ItemProperty -Path $PolicyKey -Name 'DisableAutoUpdate' -PropertyType DWord -Value 1 -Force | Out-Null
+        Write-Log -Level WARN -Message 'Automatic updates are OFF: deploy every new version, including security fixes, yourself'
+    } catch {
+        Write-Log -Level WARN -Message "Could not write the update policy: $($_.Exception.Message)"
+    }
 }
 
 # --- Verification --------------------------------------------------------------

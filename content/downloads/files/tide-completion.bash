@@ -206,7 +206,7 @@ _tide()
             ;;
         logs)
             subs="collect"
-            [[ $sub == collect ]] && opts="--since --output --level --upload"
+            [[ $sub == collect ]] && opts="--since --output --level --redact-paths --upload"
             ;;
         auth)
             subs="login logout"

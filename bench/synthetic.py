@@ -1,0 +1,116 @@
+"""Synthetic help-centre content of any size, for the benchmarks."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+WORDS = [
+    "backup",
+    "restore",
+    "snapshot",
+    "sync",
+    "folder",
+    "device",
+    "workspace",
+    "policy",
+    "retention",
+    "schedule",
+    "upload",
+    "download",
+    "network",
+    "proxy",
+    "storage",
+    "quota",
+    "invoice",
+    "plan",
+    "team",
+    "member",
+    "role",
+    "token",
+    "audit",
+    "log",
+    "error",
+    "code",
+    "cache",
+    "conflict",
+    "version",
+    "server",
+    "client",
+    "install",
+    "update",
+    "settings",
+    "console",
+]
+
+
+def sentence(rng: random.Random, words: int = 14) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text.capitalize() + "."
+
+
+def paragraph(rng: random.Random, sentences: int = 5) -> str:
+    return " ".join(sentence(rng) for _ in range(sentences))
+
+
+def article(rng: random.Random, index: int, categories: int, total: int) -> str:
+    other = rng.randrange(total)
+    tags = ", ".join(sorted({f"tag{rng.randrange(200)}" for _ in range(3)}))
+    return f"""---
+title: Synthetic article {index}
+date: 2026-{1 + index % 12:02d}-{1 + index % 28:02d}
+tags: [{tags}]
+summary: {sentence(rng, 10)}
+---
+
+{paragraph(rng)}
+
+## Before you start
+
+{paragraph(rng)} See [article {other}]({{filename}}/articles/cat{other % categories}/article-{other}.md).
+
+!!! note
+    {sentence(rng)}
+
+## Steps
+
+1. {sentence(rng, 8)}
+2. {sentence(rng, 8)}
+3. {sentence(rng, 8)}
+
+```bash
+tide backup run --set documents-{index}
+```
+
+| Setting | Value |
+|---|---|
+| retention | {rng.randrange(7, 90)} days |
+| bandwidth | {rng.randrange(1, 100)} Mbit/s |
+
+## If it fails
+
+{paragraph(rng, 6)}
+"""
+
+
+def write_site(root: Path, articles: int, categories: int = 20, seed: int = 7) -> Path:
+    """Write content/ and glossary.yml for a site of `articles` articles; return root."""
+    rng = random.Random(seed)
+    content = root / "content"
+    for index in range(articles):
+        folder = content / "articles" / f"cat{index % categories}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"article-{index}.md").write_text(article(rng, index, categories, articles))
+    (content / "news").mkdir(parents=True, exist_ok=True)
+    for index in range(20):
+        (content / "news" / f"post-{index}.md").write_text(
+            f'---\ntitle: News {index}\ndate: "2026-{1 + index % 12:02d}-01 09:00"\n---\n\n{paragraph(rng)}\n'
+        )
+    (content / "downloads" / "files").mkdir(parents=True, exist_ok=True)
+    (content / "downloads" / "files" / "tool.sh").write_text("echo tool\n")
+    (content / "downloads" / "tool.md").write_text(
+        '---\ntitle: Tool\nversion: "1.0"\nfile: tool.sh\n---\n\nA tool.\n'
+    )
+    terms = [f"- term: Term {n}\n  definition: {sentence(rng, 8)}\n" for n in range(50)]
+    (root / "glossary.yml").write_text("".join(terms))
+    return root
