@@ -149,3 +149,6 @@ LOAD_CONTENT_CACHE = False
 # Our theme escapes everything it prints; only rendered Markdown is marked safe.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# `helpdesk build` checks a large site in a second process while Pelican builds.
+PARALLEL_CHECK_MIN_DOCUMENTS = 500

@@ -8,9 +8,8 @@ import click
 
 from helpdesk.publish import settings as portal_settings
 from helpdesk.publish.build import build as build_portal
-from helpdesk.publish.check import CheckResult
+from helpdesk.publish.check import Summary
 from helpdesk.publish.check import check as check_content
-from helpdesk.publish.frontmatter import ARTICLE, DOWNLOAD, NEWS, PAGE
 from helpdesk.publish.problems import Report, display_path
 from helpdesk.publish.progress import Steps
 
@@ -59,19 +58,16 @@ def print_problems(report: Report) -> None:
         click.echo(problem.format())
 
 
-def describe(checked: CheckResult) -> str:
-    sources = checked.inventory.sources
-    restricted = sum(1 for s in sources if s.section == ARTICLE and s.restricted)
-    articles = plural(len(checked.public(ARTICLE)), "article")
-    if restricted:
-        articles += f" (+{restricted} restricted)"
-    categories = {s.category for s in checked.public(ARTICLE)}
+def describe(summary: Summary) -> str:
+    articles = plural(summary.articles, "article")
+    if summary.restricted:
+        articles += f" (+{summary.restricted} restricted)"
     parts = [
-        f"{articles} in {plural(len(categories), 'category', 'categories')}",
-        plural(len(checked.public(NEWS)), "news post"),
-        plural(len(checked.public(DOWNLOAD)), "download"),
-        plural(len(checked.public(PAGE)), "page"),
-        plural(len(checked.glossary.terms), "glossary term"),
+        f"{articles} in {plural(summary.categories, 'category', 'categories')}",
+        plural(summary.news, "news post"),
+        plural(summary.downloads, "download"),
+        plural(summary.pages, "page"),
+        plural(summary.terms, "glossary term"),
     ]
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -94,11 +90,13 @@ def check(content: Path, glossary: Path, settings: Path | None) -> None:
     report = checked.report
     print_problems(report)
     if report.errors:
-        click.secho(f"✗ {problem_counts(report)} in {describe(checked)}.", fg="red", bold=True)
+        click.secho(
+            f"✗ {problem_counts(report)} in {describe(checked.summary())}.", fg="red", bold=True
+        )
         click.echo("Fix each problem at the file and line shown, then run `helpdesk check` again.")
         raise SystemExit(1)
     warnings = f" ({plural(len(report.warnings), 'warning')})" if report.warnings else ""
-    click.secho(f"✓ Checked {describe(checked)}: no errors{warnings}.", fg="green")
+    click.secho(f"✓ Checked {describe(checked.summary())}: no errors{warnings}.", fg="green")
 
 
 @main.command()
@@ -127,7 +125,7 @@ def build(content: Path, glossary: Path, output: Path, settings: Path | None) ->
         click.echo("Fix each problem at the file and line shown, then run `helpdesk build` again.")
         raise SystemExit(1)
     click.secho(
-        f"✓ Built {describe(result.checked)} into {where} "
+        f"✓ Built {describe(result.summary)} into {where} "
         f"({plural(result.written, 'file')}, {result.seconds:.1f} s).",
         fg="green",
     )

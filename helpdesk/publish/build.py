@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import re
 import shutil
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican, signals
 from pelican.log import LimitFilter
 from pelican.log import console as pelican_console
 
-from helpdesk.publish.check import CheckResult, check
+from helpdesk.publish.check import Summary, check
 from helpdesk.publish.problems import Report, display_path
 from helpdesk.publish.progress import Steps
 
@@ -58,18 +60,24 @@ class WarningCapture(logging.Handler):
 @dataclass
 class BuildResult:
     report: Report
-    checked: CheckResult | None
+    summary: Summary | None
     output: Path
     seconds: float = 0.0
     written: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.report.errors
 
 
-def _run_pelican(settings: dict, report: Report, steps: Steps) -> int:
+class CheckFailed(BaseException):
+    """Stops Pelican once the parallel check has found errors.
+
+    A BaseException, so that Pelican's per-document `except Exception` does not swallow it.
+    """
+
+
+def _run_pelican(settings: dict, report: Report, steps: Steps, stop=lambda: False) -> int:
     """Run Pelican with warnings captured; return the number of files written."""
     capture = WarningCapture(report, Path(settings["PATH"]))
     root = logging.getLogger()
@@ -81,6 +89,8 @@ def _run_pelican(settings: dict, report: Report, steps: Steps) -> int:
 
     def read(sender, **_):
         reading()
+        if stop():
+            raise CheckFailed
 
     def wrote(path, **_):
         nonlocal written, writing
@@ -88,6 +98,8 @@ def _run_pelican(settings: dict, report: Report, steps: Steps) -> int:
             writing = steps.step("Writing pages")
         written += 1
         writing()
+        if stop():
+            raise CheckFailed
 
     handlers = [
         (signals.content_object_init, read),
@@ -101,6 +113,8 @@ def _run_pelican(settings: dict, report: Report, steps: Steps) -> int:
     was_quiet, pelican_console.quiet = pelican_console.quiet, True
     try:
         Pelican(settings).run()
+    except CheckFailed:
+        pass
     except Exception as exc:  # a broken template or plugin must not publish half a portal
         where = display_path(capture.current) if capture.current else "pelican"
         report.error(where, None, f"build stopped: {type(exc).__name__}: {exc}")
@@ -121,22 +135,64 @@ def publish(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def count_documents(content: Path) -> int:
+    return sum(1 for _, _, names in os.walk(content) for name in names if name.endswith(".md"))
+
+
+def check_report(settings: dict) -> tuple[Report, Summary]:
+    """Run the content check; what a parallel worker sends back to the build."""
+    checked = check(settings)
+    return checked.report, checked.summary()
+
+
+def _build_with_parallel_check(settings: dict, staging: Path, steps: Steps) -> BuildResult:
+    """Check in a second process while Pelican builds; the check's errors win and stop Pelican.
+
+    Pelican uses one core; on a larger site the check then costs no wall time at all.
+    """
+    pelican_report = Report()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        checking = pool.submit(check_report, settings)
+
+        def check_failed() -> bool:
+            return checking.done() and bool(checking.result()[0].errors)
+
+        written = _run_pelican(
+            dict(settings, OUTPUT_PATH=str(staging)), pelican_report, steps, check_failed
+        )
+        steps.step("Finishing the content check")
+        report, summary = checking.result()
+    if not report.errors:
+        report.problems.extend(pelican_report.problems)
+    return BuildResult(report, summary, Path(settings["OUTPUT_PATH"]), written=written)
+
+
+def _build_after_check(settings: dict, staging: Path, steps: Steps) -> BuildResult:
+    checked = check(settings, on_document=steps.step("Checking content"))
+    result = BuildResult(checked.report, checked.summary(), Path(settings["OUTPUT_PATH"]))
+    if not checked.report.errors:
+        build_settings = dict(settings, OUTPUT_PATH=str(staging))
+        result.written = _run_pelican(build_settings, checked.report, steps)
+    return result
+
+
 def build(settings: dict, steps: Steps | None = None) -> BuildResult:
     """Build the portal into settings["OUTPUT_PATH"], or leave it untouched and report why."""
     steps = steps or Steps()
     started = time.perf_counter()
     output = Path(settings["OUTPUT_PATH"])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = output.with_name(f".{output.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    parallel = count_documents(Path(settings["PATH"])) >= settings.get(
+        "PARALLEL_CHECK_MIN_DOCUMENTS", 500
+    )
     with steps.running():
-        checked = check(settings, on_document=steps.step("Checking content"))
-        result = BuildResult(checked.report, checked, output)
-        if checked.report.errors:
-            return result
-        output.parent.mkdir(parents=True, exist_ok=True)
-        staging = output.with_name(f".{output.name}.building-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        result.written = _run_pelican(
-            dict(settings, OUTPUT_PATH=str(staging)), checked.report, steps
-        )
+        if parallel:
+            result = _build_with_parallel_check(settings, staging, steps)
+        else:
+            result = _build_after_check(settings, staging, steps)
     if result.ok:
         publish(staging, output)
     else:

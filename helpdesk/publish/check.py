@@ -10,12 +10,25 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from helpdesk.publish import glossary as glossary_file
-from helpdesk.publish.frontmatter import ARTICLE, DOWNLOAD, NEWS
+from helpdesk.publish.frontmatter import ARTICLE, DOWNLOAD, NEWS, PAGE
 from helpdesk.publish.links import extract, split_intrasite
 from helpdesk.publish.problems import Report, display_path
 from helpdesk.publish.sources import Inventory, Source, discover
 
 DYNAMIC_PREFIXES = ("/portal/", "/api/", "/agent/")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a check read, for the one-line summary of `check` and `build`."""
+
+    articles: int
+    restricted: int
+    categories: int
+    news: int
+    downloads: int
+    pages: int
+    terms: int
 
 
 @dataclass
@@ -26,6 +39,20 @@ class CheckResult:
 
     def public(self, section: str) -> list[Source]:
         return [s for s in self.inventory.sources if s.section == section and is_public(s)]
+
+    def summary(self) -> Summary:
+        articles = self.public(ARTICLE)
+        return Summary(
+            articles=len(articles),
+            restricted=sum(
+                1 for s in self.inventory.sources if s.section == ARTICLE and s.restricted
+            ),
+            categories=len({s.category for s in articles}),
+            news=len(self.public(NEWS)),
+            downloads=len(self.public(DOWNLOAD)),
+            pages=len(self.public(PAGE)),
+            terms=len(self.glossary.terms),
+        )
 
 
 def is_public(source: Source) -> bool:

@@ -78,12 +78,7 @@ class FrontMatterReader(BaseReader):
         path = Path(source_path)
         rel = path.relative_to(self._content)
         section = section_of(rel.as_posix(), self._paths, self._files_dir) or frontmatter.PAGE
-        checked = self.settings.get("PORTAL_CHECKED_SOURCES", {}).get(source_path)
-        if checked is not None and checked.readable:
-            # `helpdesk build` has just read and validated this file: reuse that work.
-            body, meta = checked.body, checked.meta
-        else:
-            body, meta = self._parse(source_path, section)
+        body, meta = self._parse(source_path, section)
         metadata: dict = {"section": section}
         for key, value in meta.items():
             if key == "tags":

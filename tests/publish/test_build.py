@@ -5,6 +5,8 @@ from __future__ import annotations
 from helpdesk import ENGINE_ROOT
 from helpdesk.cli import main
 from helpdesk.publish.build import build
+from helpdesk.publish.check import check
+from tests.conftest import MINIMAL_SITE
 
 SETTINGS = ["--settings", str(ENGINE_ROOT / "pelicanconf.py")]
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>dot</title><circle cx="5" cy="5" r="4"/></svg>'
@@ -99,3 +101,44 @@ def test_build_and_check_options_are_documented_in_the_readme(runner):
         for option in ("--content", "--glossary", "--settings"):
             assert option in help_text
             assert option in readme
+
+
+PARALLEL = {"PARALLEL_CHECK_MIN_DOCUMENTS": 0}
+
+
+def test_large_sites_are_checked_in_parallel_and_build_the_same_portal(site, settings_for):
+    serial = build(settings_for(site.root, output="serial"))
+    parallel = build(settings_for(site.root, output="parallel", **PARALLEL))
+    assert serial.ok and parallel.ok
+    assert parallel.summary == serial.summary
+    for page in (site.root / "serial").rglob("*.html"):
+        twin = site.root / "parallel" / page.relative_to(site.root / "serial")
+        assert twin.read_text(encoding="utf-8") == page.read_text(encoding="utf-8")
+
+
+def test_parallel_check_errors_win_and_nothing_is_published(site, settings_for):
+    from tests.publish.test_check import BAD_CONTENT
+
+    for case in ("bad date", "broken filename link", "glossary duplicate term"):
+        files, expected = BAD_CONTENT[case]
+        site(files)
+        config = settings_for(site.root, **PARALLEL)
+        result = build(config)
+        assert expected in [p.format() for p in result.report.errors], case
+        assert result.report.problems == check(config).report.problems, case
+        assert not (site.root / "output").exists()
+        assert [p.name for p in site.root.iterdir() if p.name.startswith(".output")] == []
+        site({name: MINIMAL_SITE.get(name) for name in files})
+
+
+def test_parallel_build_still_fails_on_pelican_warnings(site, settings_for):
+    site(
+        {
+            "content/images/dot.svg": SVG,
+            "content/pages/about.md": "---\ntitle: About\n---\n\n![]({static}/images/dot.svg)\n",
+        }
+    )
+    result = build(settings_for(site.root, **PARALLEL))
+    assert [p.format() for p in result.report.errors] == [
+        "content/pages/about.md: Empty alt attribute for image dot.svg in content/pages/about.md"
+    ]
