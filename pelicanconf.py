@@ -19,12 +19,13 @@ PATH = "content"
 OUTPUT_PATH = "output"
 THEME = "theme"
 GLOSSARY_FILE = str(ROOT / "glossary.yml")
+GLOSSARY_FIRST_ONLY = True
 IGNORE_FILES = [".*", "_*.yml"]
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "portal",  # front matter, knowledgebase, news, downloads, glossary page, sitemap
-    # "glossary",  # slot: automatic glossary annotation of articles (issue #3)
+    "glossary",  # annotates glossary terms in articles, news and pages
     # "search_index",  # slot: the whoosh search index (issue #6)
 ]
 

@@ -28,7 +28,7 @@ MINIMAL_SITE = {
 
         ## When you can ask
 
-        Within 30 days, see [invoices]({filename}invoices.md).
+        Within 30 days under our SLA, see [invoices]({filename}invoices.md).
     """,
     "content/articles/billing/invoices.md": """
         ---

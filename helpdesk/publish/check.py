@@ -11,9 +11,10 @@ from urllib.parse import urljoin, urlsplit
 
 from helpdesk.publish import glossary as glossary_file
 from helpdesk.publish.frontmatter import ARTICLE, DOWNLOAD, NEWS, PAGE
-from helpdesk.publish.links import extract, split_intrasite
+from helpdesk.publish.links import extract, prose, split_intrasite
 from helpdesk.publish.problems import Report, display_path
 from helpdesk.publish.sources import Inventory, Source, discover
+from helpdesk.publish.terms import TermMatcher
 
 DYNAMIC_PREFIXES = ("/portal/", "/api/", "/agent/")
 
@@ -71,6 +72,7 @@ def check(settings: dict, on_document: Callable[[], None] | None = None) -> Chec
     _check_downloads(inventory, report)
     urls = _published_urls(result)
     _check_links(result, urls)
+    _check_glossary_use(result)
     return result
 
 
@@ -222,6 +224,26 @@ def _resolve_url(result: CheckResult, source: Source, target: str, urls: set[str
     if parts.fragment and glossary_url in found and parts.fragment not in result.glossary.by_slug():
         return f"links to {glossary_url}#{parts.fragment}, but no glossary term has that anchor"
     return None
+
+
+def _check_glossary_use(result: CheckResult) -> None:
+    """Terms that would match the same words are errors; terms no document uses, warnings."""
+    glossary, report = result.glossary, result.report
+    matcher = TermMatcher(glossary.terms)
+    for collision in matcher.collisions:
+        report.error(
+            glossary.path,
+            collision.second.line,
+            f"'{collision.key}' would match both '{collision.first.term}' (line "
+            f"{collision.first.line}) and '{collision.second.term}': remove or change one of them",
+        )
+    used: set[str] = set()
+    for source in result.inventory.sources:
+        if source.readable:
+            used.update(m.term.slug for m in matcher.candidates(prose(source.body)))
+    for term in glossary.terms:
+        if term.slug not in used:
+            report.warning(glossary.path, term.line, f"'{term.term}' is not used by any document")
 
 
 def _check_links(result: CheckResult, urls: set[str]) -> None:

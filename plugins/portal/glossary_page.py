@@ -11,6 +11,7 @@ from pelican.generators import Generator
 
 from helpdesk.publish import glossary
 from helpdesk.publish.problems import Report
+from helpdesk.publish.terms import TermMatcher
 
 logger = logging.getLogger(__name__)
 OTHER = "#"
@@ -19,6 +20,18 @@ OTHER = "#"
 def initial(term: glossary.Term) -> str:
     letter = term.term[:1].upper()
     return letter if letter in string.ascii_uppercase else OTHER
+
+
+def see_also(terms: list[glossary.Term]) -> dict[str, list[glossary.Term]]:
+    """For each term, the other terms its definition mentions, in the order they appear."""
+    matcher = TermMatcher(terms)
+    related = {}
+    for term in terms:
+        mentioned = {
+            m.term.slug: m.term for m in matcher.find(term.definition) if m.term is not term
+        }
+        related[term.slug] = list(mentioned.values())
+    return related
 
 
 def letter_groups(terms: list[glossary.Term]) -> list[tuple[str, list[glossary.Term]]]:
@@ -36,6 +49,7 @@ class GlossaryPageGenerator(Generator):
         for problem in report.errors:
             logger.error("%s", problem.format())
         self.groups = letter_groups(loaded.terms)
+        self.see_also = see_also(loaded.terms)
         self.context["glossary_terms"] = loaded.terms
         self.context["glossary_groups"] = self.groups
 
@@ -47,4 +61,5 @@ class GlossaryPageGenerator(Generator):
             url=self.settings["GLOSSARY_URL"],
             letters=[g[0] for g in self.groups],
             alphabet=[*string.ascii_uppercase, OTHER],
+            see_also=self.see_also,
         )

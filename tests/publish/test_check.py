@@ -168,7 +168,7 @@ def test_build_refuses_bad_content_with_the_same_message(site, runner, files, ex
 
 
 def test_unknown_front_matter_key_is_a_warning_that_does_not_fail(site, runner):
-    site({ARTICLE: "---\ntitle: Refunds\ndate: 2026-03-01\nauthr: Sam\n---\n\nBody.\n"})
+    site({ARTICLE: "---\ntitle: Refunds\ndate: 2026-03-01\nauthr: Sam\n---\n\nBody, SLA.\n"})
     result = runner.invoke(main, ["check", *SETTINGS])
     assert result.exit_code == 0, result.output
     assert f"{ARTICLE}:4: warning: unknown front-matter key 'authr'" in result.output
@@ -180,6 +180,43 @@ def test_unknown_glossary_key_is_a_warning(site, runner):
     result = runner.invoke(main, ["check", *SETTINGS])
     assert result.exit_code == 0
     assert "glossary.yml:3: warning: unknown key 'definiton'" in result.output
+
+
+def test_terms_no_document_uses_are_warnings(site, runner):
+    site(
+        {
+            "glossary.yml": "- term: Invoice\n  definition: A bill.\n- term: SLA\n  definition: B.\n- term: Escalation\n  definition: C.\n"
+        }
+    )
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 0
+    assert "glossary.yml:5: warning: 'Escalation' is not used by any document" in result.output
+    assert "'SLA' is not used" not in result.output and "'Invoice' is not used" not in result.output
+
+
+def test_a_term_used_only_in_code_or_a_link_target_is_unused(site, runner):
+    site(
+        {
+            "glossary.yml": "- term: Invoice\n  definition: A bill.\n- term: SLA\n  definition: B.\n- term: webhook\n  definition: C.\n",
+            "content/pages/about.md": "---\ntitle: About\n---\n\n`webhook` and [x](/glossary/#webhook)\n\n```\nwebhook\n```\n",
+        }
+    )
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert "glossary.yml:5: warning: 'webhook' is not used by any document" in result.output
+
+
+def test_an_alias_that_matches_another_terms_plural_is_an_error(site, runner):
+    site(
+        {
+            "glossary.yml": "- term: Invoice\n  definition: A bill.\n- term: SLA\n  definition: B.\n- term: Statement\n  definition: C.\n  aliases: [invoices]\n"
+        }
+    )
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 1
+    assert (
+        "glossary.yml:5: 'invoices' would match both 'Invoice' (line 1) and 'Statement': "
+        "remove or change one of them"
+    ) in result.output.splitlines()
 
 
 def test_every_problem_is_reported_not_just_the_first(site, runner):

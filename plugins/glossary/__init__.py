@@ -1,0 +1,97 @@
+"""The glossary plugin: annotate every glossary term in articles, news and pages (SPEC §5).
+
+Settings: GLOSSARY_FILE (the glossary), GLOSSARY_FIRST_ONLY (True: annotate each term at its
+first occurrence in a document; False: everywhere). `glossary: false` in a document's front
+matter leaves it alone. The pure core is `annotate.annotate(html, terms)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from helpdesk.publish import glossary as glossary_file
+from helpdesk.publish.problems import Report
+from helpdesk.publish.terms import TermMatcher
+
+from .annotate import annotate
+from .cache import AnnotationCache
+
+logger = logging.getLogger(__name__)
+#: Bump when annotate() changes its output, so cached annotations are made again.
+ANNOTATION_VERSION = b"1"
+DOCUMENT_LISTS = (
+    "articles", "translations", "hidden_articles", "hidden_translations",
+    "pages", "hidden_pages", "news", "downloads",
+)  # fmt: skip
+
+
+def documents(generators):
+    """Every document the generators will write, once each."""
+    seen = set()
+    for generator in generators:
+        for attribute in DOCUMENT_LISTS:
+            for document in getattr(generator, attribute, ()):
+                if id(document) not in seen:
+                    seen.add(id(document))
+                    yield document
+
+
+def first_only(settings: dict) -> bool:
+    value = settings.get("GLOSSARY_FIRST_ONLY", True)
+    if not isinstance(value, bool):
+        logger.error("GLOSSARY_FIRST_ONLY must be True or False, not %r: using True", value)
+        return True
+    return value
+
+
+def annotate_documents(generators) -> None:
+    """Annotate every document after all are read; reuse cached annotations where possible."""
+    if not generators:
+        return
+    settings = generators[0].settings
+    path = Path(settings["GLOSSARY_FILE"])
+    report = Report()
+    glossary = glossary_file.load(path, report, settings["SLUG_REGEX_SUBSTITUTIONS"])
+    # glossary.yml errors are reported by the portal plugin's glossary page; do not repeat them.
+    matcher = TermMatcher(glossary.terms)
+    once = first_only(settings)
+    url = f"{settings['SITEURL']}/{settings['GLOSSARY_URL']}"
+    fingerprint = hashlib.blake2b(
+        b"\0".join(
+            [
+                ANNOTATION_VERSION,
+                path.read_bytes() if path.is_file() else b"",
+                str(once).encode(),
+                url.encode(),
+            ]
+        )
+    ).digest()
+    cache_path = Path(settings["CACHE_PATH"]) / "glossary-annotations.pickle"
+    cache = AnnotationCache(
+        cache_path if settings.get("CACHE_CONTENT") else None,
+        fingerprint,
+        load=settings.get("LOAD_CONTENT_CACHE", True),
+    )
+    annotated = reused = 0
+    for document in documents(generators):
+        if getattr(document, "glossary", True) is False:
+            continue
+        key = cache.key(document._content)
+        html = cache.get(key)
+        if html is None:
+            html = annotate(document._content, matcher, first_only=once, glossary_url=url)
+            cache.put(key, html)
+            annotated += 1
+        else:
+            reused += 1
+        document._content = html
+    cache.save()
+    logger.info("glossary: annotated %d documents, %d unchanged from the cache", annotated, reused)
+
+
+def register():
+    signals.all_generators_finalized.connect(annotate_documents)
