@@ -10,7 +10,6 @@ Usage: python bench/build.py [--sizes 1000 10000] [--repeat 5]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -20,11 +19,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.synthetic import write_site
+from bench.synthetic import write_settings, write_site
 from helpdesk import ENGINE_ROOT
 
 BIN = Path(sys.executable).parent
-SETTINGS = ENGINE_ROOT / "pelicanconf.py"
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, float, float]:
@@ -39,26 +37,25 @@ def run(command: list[str], cwd: Path) -> tuple[float, float, float]:
 
 
 def commands(root: Path, output: Path) -> dict[str, list[str]]:
-    glossary = json.dumps(str(root / "glossary.yml"))
-    pelican = [
-        str(BIN / "pelican"),
-        "content",
-        "--output",
-        str(output),
-        "--settings",
-        str(SETTINGS),
-    ]
-    helpdesk = [
-        str(BIN / "helpdesk"),
-        "build",
-        "--output",
-        str(output),
-        "--settings",
-        str(SETTINGS),
-    ]
+    # Both with the portal plugin only: the glossary and search plugins are off, as the target says.
+    settings = str(write_settings(root, ENGINE_ROOT, ["portal"], "benchconf.py"))
     return {
-        "pelican": [*pelican, "--extra-settings", f"GLOSSARY_FILE={glossary}"],
-        "helpdesk build": helpdesk,
+        "pelican": [
+            str(BIN / "pelican"),
+            "content",
+            "--output",
+            str(output),
+            "--settings",
+            settings,
+        ],
+        "helpdesk build": [
+            str(BIN / "helpdesk"),
+            "build",
+            "--output",
+            str(output),
+            "--settings",
+            settings,
+        ],
     }
 
 

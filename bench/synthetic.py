@@ -44,8 +44,53 @@ WORDS = [
 ]
 
 
+# Prose is mostly ordinary words: about one word in four is product vocabulary.
+FILLER = [
+    "the",
+    "a",
+    "to",
+    "of",
+    "and",
+    "your",
+    "you",
+    "when",
+    "if",
+    "this",
+    "is",
+    "in",
+    "for",
+    "with",
+    "then",
+    "on",
+    "it",
+    "that",
+    "be",
+    "can",
+    "by",
+    "from",
+    "not",
+    "are",
+    "as",
+    "at",
+    "or",
+    "an",
+    "will",
+    "each",
+    "so",
+    "new",
+    "more",
+    "after",
+    "before",
+    "which",
+    "only",
+    "all",
+    "any",
+    "may",
+]
+
+
 def sentence(rng: random.Random, words: int = 14) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    text = " ".join(rng.choice(WORDS if rng.random() < 0.25 else FILLER) for _ in range(words))
     return text.capitalize() + "."
 
 
@@ -114,3 +159,32 @@ def write_site(root: Path, articles: int, categories: int = 20, seed: int = 7) -
     terms = [f"- term: Term {n}\n  definition: {sentence(rng, 8)}\n" for n in range(50)]
     (root / "glossary.yml").write_text("".join(terms))
     return root
+
+
+def write_glossary(root: Path, terms: int, seed: int = 11) -> Path:
+    """A glossary of `terms` entries made of the words the synthetic articles use."""
+    rng = random.Random(seed)
+    names = list(WORDS)
+    pairs = [f"{a} {b}" for a in WORDS for b in WORDS if a != b]
+    rng.shuffle(pairs)
+    names = (names + pairs)[:terms]
+    entries = [f"- term: {name}\n  definition: {sentence(rng, 12)}\n" for name in names]
+    path = root / "glossary.yml"
+    path.write_text("".join(entries))
+    return path
+
+
+def write_settings(root: Path, engine: Path, plugins: list[str], name: str) -> Path:
+    """A settings file for the engine's theme and plugins with the given PLUGINS."""
+    path = root / name
+    path.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(engine)!r})\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        f"PATH = {str(root / 'content')!r}\n"
+        f"THEME = {str(engine / 'theme')!r}\n"
+        f"PLUGIN_PATHS = [{str(engine / 'plugins')!r}]\n"
+        f"GLOSSARY_FILE = {str(root / 'glossary.yml')!r}\n"
+        f"PLUGINS = {plugins!r}\n"
+    )
+    return path

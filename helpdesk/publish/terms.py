@@ -44,10 +44,6 @@ def forms(name: str) -> tuple[str, ...]:
     return (name, name + "s", name + "es")
 
 
-def is_word_character(character: str) -> bool:
-    return character.isalnum() or character == "_"
-
-
 def lower_same_length(text: str) -> str:
     """Lower-case text without changing its length, so positions stay true (İ stays İ)."""
     lowered = text.lower()
@@ -64,7 +60,7 @@ class TermMatcher:
         self.collisions: list[Collision] = []
         self._exact = ahocorasick.Automaton()
         self._folded = ahocorasick.Automaton()
-        for term in self.terms:
+        for index, term in enumerate(self.terms):
             for name in term.names:
                 exact = matches_case_sensitively(term, name)
                 automaton = self._exact if exact else self._folded
@@ -72,40 +68,47 @@ class TermMatcher:
                     key = form if exact else lower_same_length(form)
                     existing = automaton.get(key, None)
                     if existing is None:
-                        automaton.add_word(key, (len(key), term))
-                    elif existing[1] is not term:
-                        self.collisions.append(Collision(key, existing[1], term))
+                        automaton.add_word(key, (len(key) - 1, index))
+                    elif existing[1] != index:
+                        self.collisions.append(Collision(key, self.terms[existing[1]], term))
         for automaton in (self._exact, self._folded):
             if len(automaton):
                 automaton.make_automaton()
 
-    def candidates(self, text: str) -> list[Match]:
-        """Every whole-word occurrence, overlapping ones included, in no particular order."""
+    def spans(self, text: str) -> list[tuple[int, int, int, int]]:
+        """Whole-word occurrences as (start, start - end, end, term index), sorted so that the
+        leftmost and then the longest comes first; overlapping ones included."""
         found = []
+        append = found.append
         last = len(text) - 1
-        for automaton, haystack in ((self._exact, text), (self._folded, None)):
+        for automaton, folded in ((self._exact, False), (self._folded, True)):
             if not len(automaton):
                 continue
-            if haystack is None:
-                haystack = lower_same_length(text)
-            for end, (length, term) in automaton.iter(haystack):
-                start = end - length + 1
-                if start > 0 and is_word_character(text[start - 1]):
-                    continue
-                if end < last and is_word_character(text[end + 1]):
-                    continue
-                found.append(Match(start, end + 1, term))
+            haystack = lower_same_length(text) if folded else text
+            # The hot loop of every build: kept flat, no calls but the string tests.
+            for end, (span, index) in automaton.iter(haystack):
+                start = end - span
+                if start > 0:
+                    before = text[start - 1]
+                    if before.isalnum() or before == "_":
+                        continue
+                if end < last:
+                    after = text[end + 1]
+                    if after.isalnum() or after == "_":
+                        continue
+                append((start, -span - 1, end + 1, index))
+        found.sort()
         return found
+
+    def candidates(self, text: str) -> list[Match]:
+        """Every whole-word occurrence, overlapping ones included."""
+        return [Match(start, end, self.terms[index]) for start, _, end, index in self.spans(text)]
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping occurrences, the leftmost and then the longest winning."""
-        return choose_longest(self.candidates(text))
-
-
-def choose_longest(candidates: list[Match]) -> list[Match]:
-    chosen, taken_until = [], -1
-    for match in sorted(candidates, key=lambda m: (m.start, m.start - m.end)):
-        if match.start >= taken_until:
-            chosen.append(match)
-            taken_until = match.end
-    return chosen
+        chosen, taken_until = [], -1
+        for start, _, end, index in self.spans(text):
+            if start >= taken_until:
+                chosen.append(Match(start, end, self.terms[index]))
+                taken_until = end
+        return chosen

@@ -8,10 +8,10 @@ longest candidate that lies inside annotatable text wins.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from html import escape
+from weakref import WeakKeyDictionary
 
-from helpdesk.publish.terms import TermMatcher, choose_longest
+from helpdesk.publish.terms import TermMatcher
 
 #: Elements whose text is never annotated: links, code, headings (SPEC §5), and elements whose
 #: content is not prose (raw text, forms, foreign content).
@@ -61,7 +61,7 @@ VOID = frozenset(
 )
 TOKEN = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^>]*>"
-    r"|<(/?)([a-zA-Z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    r"|<(/?)([a-zA-Z][\w:.-]*)((?:[^>\"']+|\"[^\"]*\"|'[^']*')*)>"
     r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);",
     re.DOTALL,
 )
@@ -109,6 +109,21 @@ def annotatable_text(html: str) -> tuple[list[int], list[int], set[str]]:
     return starts, ends, annotated
 
 
+_OPENING_TAGS: WeakKeyDictionary[TermMatcher, dict[str, list[str]]] = WeakKeyDictionary()
+
+
+def opening_tags(terms: TermMatcher, glossary_url: str) -> list[str]:
+    """The annotation's start tag for each term, made once per glossary and URL."""
+    by_url = _OPENING_TAGS.setdefault(terms, {})
+    if glossary_url not in by_url:
+        by_url[glossary_url] = [
+            f'<a class="{CLASS}" data-glossary="{t.slug}" href="{glossary_url}#{t.slug}" '
+            f'aria-description="{escape(t.definition)}">'
+            for t in terms.terms
+        ]
+    return by_url[glossary_url]
+
+
 def annotate(
     html: str, terms: TermMatcher, first_only: bool = True, glossary_url: str = "/glossary/"
 ) -> str:
@@ -116,25 +131,24 @@ def annotate(
     starts, ends, seen = annotatable_text(html)
     if not starts:
         return html
-    inside = []
-    for match in terms.candidates(html):
-        run = bisect_right(starts, match.start) - 1
-        if run >= 0 and match.end <= ends[run]:
-            inside.append(match)
-    pieces, position = [], 0
-    for match in choose_longest(inside):
-        slug = match.term.slug
+    openings = opening_tags(terms, glossary_url)
+    pieces, position, taken_until, run, runs = [], 0, -1, 0, len(starts)
+    for start, _, end, index in terms.spans(html):
+        if start < taken_until:
+            continue
+        while run < runs and ends[run] <= start:
+            run += 1
+        if run == runs:
+            break
+        if start < starts[run] or end > ends[run]:
+            continue  # in a tag, an attribute, an excluded element or across a reference
+        taken_until = end  # the leftmost, longest occurrence wins even when not annotated
+        slug = terms.terms[index].slug
         if first_only and slug in seen:
             continue
         seen.add(slug)
-        pieces.append(html[position : match.start])
-        pieces.append(
-            f'<a class="{CLASS}" data-glossary="{slug}" href="{glossary_url}#{slug}" '
-            f'aria-description="{escape(match.term.definition)}">'
-        )
-        pieces.append(html[match.start : match.end])
-        pieces.append("</a>")
-        position = match.end
+        pieces += (html[position:start], openings[index], html[start:end], "</a>")
+        position = end
     if not pieces:
         return html
     pieces.append(html[position:])

@@ -1,0 +1,115 @@
+"""What glossary annotation costs: a build with and without the plugin, in the same run.
+
+10,000 synthetic articles and 500 terms by default. Prints wall and CPU time of `pelican`
+with PLUGINS = [portal] and [portal, glossary], alternating, best of the repeats, and their
+ratio (target: at most 1.05x, over 1.10x is not done). Also prints the annotation core's
+throughput measured in this process, which is what the plugin adds.
+
+Usage: python bench/glossary.py [--articles 10000] [--terms 500] [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from markdown import Markdown
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+from glossary.annotate import annotate
+
+from bench.build import BIN, run
+from bench.synthetic import article, write_glossary, write_settings, write_site
+from helpdesk import ENGINE_ROOT
+from helpdesk.publish import glossary as glossary_file
+from helpdesk.publish import settings as portal_settings
+from helpdesk.publish.problems import Report
+from helpdesk.publish.terms import TermMatcher
+
+
+def annotation_throughput(glossary: Path, documents: int = 1000) -> tuple[float, float, int]:
+    """(seconds to build the matcher, seconds to annotate `documents` articles, annotations)."""
+    config = portal_settings.load(ENGINE_ROOT / "pelicanconf.py")
+    markdown = Markdown(**{k: v for k, v in config["MARKDOWN"].items()})
+    rng = random.Random(3)
+    pages = [
+        markdown.reset().convert(article(rng, i, 20, documents).split("---", 2)[2])
+        for i in range(documents)
+    ]
+    started = time.perf_counter()
+    terms = glossary_file.load(glossary, Report()).terms
+    matcher = TermMatcher(terms)
+    built = time.perf_counter() - started
+    best, count = float("inf"), 0
+    for _ in range(3):
+        started = time.perf_counter()
+        out = [annotate(html, matcher) for html in pages]
+        best = min(best, time.perf_counter() - started)
+        count = sum(html.count('class="glossary-term"') for html in out)
+    return built, best, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--terms", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-glossary-") as tmp:
+        root = write_site(Path(tmp), args.articles)
+        glossary = write_glossary(root, args.terms)
+        built, seconds, count = annotation_throughput(glossary)
+        print(
+            f"Annotation core: matcher for {args.terms} terms built in {built * 1000:.0f} ms; "
+            f"1,000 articles annotated in {seconds:.3f} s ({count:,} annotations)",
+            flush=True,
+        )
+        variants = {
+            "without glossary": write_settings(root, ENGINE_ROOT, ["portal"], "without.py"),
+            "with glossary": write_settings(root, ENGINE_ROOT, ["portal", "glossary"], "with.py"),
+        }
+        best: dict[str, tuple[float, float]] = {}
+        for attempt in range(args.repeat):
+            for name, settings in variants.items():
+                output = root / f"output-{attempt}-{name.replace(' ', '-')}"
+                command = [
+                    str(BIN / "pelican"),
+                    "content",
+                    "--output",
+                    str(output),
+                    "--settings",
+                    str(settings),
+                ]
+                wall, cpu, peak = run(command, root)
+                print(
+                    f"  {name:<17} run {attempt + 1}: {wall:6.2f} s wall  {cpu:6.2f} s CPU  {peak:5.0f} MiB",
+                    flush=True,
+                )
+                previous = best.get(name, (wall, cpu))
+                best[name] = (min(previous[0], wall), min(previous[1], cpu))
+    plain, annotated = best["without glossary"], best["with glossary"]
+    print()
+    print(
+        "| articles | terms | without plugin wall / CPU | with plugin wall / CPU | wall ratio | CPU ratio |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {args.articles:,} | {args.terms} | {plain[0]:.1f} / {plain[1]:.1f} s | {annotated[0]:.1f} / {annotated[1]:.1f} s "
+        f"| {annotated[0] / plain[0]:.3f}x | {annotated[1] / plain[1]:.3f}x |"
+    )
+    ratio = annotated[0] / plain[0]
+    verdict = (
+        "meets the 1.05x target"
+        if ratio <= 1.05
+        else ("within 1.10x" if ratio <= 1.10 else "misses 1.10x")
+    )
+    print(f"\nWall-time ratio {ratio:.3f}x: {verdict}.")
+
+
+if __name__ == "__main__":
+    main()
