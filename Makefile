@@ -59,6 +59,7 @@ test: install system-deps lint
 
 bench: install
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/glossary.py
 
 screenshots: install system-deps
 	$(BIN)/helpdesk build --content $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +14,14 @@ from pathlib import Path
 from helpdesk import ENGINE_ROOT
 
 PELICAN = Path(sys.executable).parent / "pelican"
+
+
+def group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def free_port() -> int:
@@ -55,8 +65,14 @@ def test_devserver_rebuilds_an_article_while_the_writer_types(site):
         "--settings",
         str(ENGINE_ROOT / "pelicanconf.py"),
     ]
+    # Pelican serves and watches from two child processes: give them a session of their own
+    # so that the whole group can be stopped.
     server = subprocess.Popen(
-        command, cwd=site.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        cwd=site.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         first = wait_for(lambda: fetch(url))
@@ -73,5 +89,8 @@ def test_devserver_rebuilds_an_article_while_the_writer_types(site):
         else:
             raise AssertionError("the served page never showed the edited title")
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+        assert wait_for(lambda: not group_alive(server.pid), seconds=10), (
+            "devserver left processes behind"
+        )
