@@ -156,8 +156,7 @@ def write_site(root: Path, articles: int, categories: int = 20, seed: int = 7) -
     (content / "downloads" / "tool.md").write_text(
         '---\ntitle: Tool\nversion: "1.0"\nfile: tool.sh\n---\n\nA tool.\n'
     )
-    terms = [f"- term: Term {n}\n  definition: {sentence(rng, 8)}\n" for n in range(50)]
-    (root / "glossary.yml").write_text("".join(terms))
+    write_glossary(root, 50)
     return root
 
 

@@ -7,8 +7,10 @@ import multiprocessing
 import os
 import re
 import shutil
+import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,24 +147,35 @@ def check_report(settings: dict) -> tuple[Report, Summary]:
     return checked.report, checked.summary()
 
 
-def _build_with_parallel_check(settings: dict, staging: Path, steps: Steps) -> BuildResult:
-    """Check in a second process while Pelican builds; the check's errors win and stop Pelican.
+def _start_check(settings: dict) -> tuple[ProcessPoolExecutor, Future]:
+    """Start the content check in a second process, before any thread of ours exists.
+
+    Forking is quickest (the check starts with everything imported) but unsafe once threads
+    run, as in a test session or a server; then a fresh interpreter is started instead.
+    """
+    single_threaded = threading.active_count() == 1 and sys.platform == "linux"
+    context = multiprocessing.get_context("fork" if single_threaded else "spawn")
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    return pool, pool.submit(check_report, settings)
+
+
+def _build_with_parallel_check(
+    settings: dict, staging: Path, steps: Steps, checking: Future
+) -> BuildResult:
+    """Build while the check runs; the check's errors win and stop Pelican.
 
     Pelican uses one core; on a larger site the check then costs no wall time at all.
     """
     pelican_report = Report()
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        checking = pool.submit(check_report, settings)
 
-        def check_failed() -> bool:
-            return checking.done() and bool(checking.result()[0].errors)
+    def check_failed() -> bool:
+        return checking.done() and bool(checking.result()[0].errors)
 
-        written = _run_pelican(
-            dict(settings, OUTPUT_PATH=str(staging)), pelican_report, steps, check_failed
-        )
-        steps.step("Finishing the content check")
-        report, summary = checking.result()
+    written = _run_pelican(
+        dict(settings, OUTPUT_PATH=str(staging)), pelican_report, steps, check_failed
+    )
+    steps.step("Finishing the content check")
+    report, summary = checking.result()
     if not report.errors:
         report.problems.extend(pelican_report.problems)
     return BuildResult(report, summary, Path(settings["OUTPUT_PATH"]), written=written)
@@ -188,10 +201,12 @@ def build(settings: dict, steps: Steps | None = None) -> BuildResult:
     parallel = count_documents(Path(settings["PATH"])) >= settings.get(
         "PARALLEL_CHECK_MIN_DOCUMENTS", 500
     )
-    with steps.running():
-        if parallel:
-            result = _build_with_parallel_check(settings, staging, steps)
-        else:
+    if parallel:
+        pool, checking = _start_check(settings)
+        with pool, steps.running():
+            result = _build_with_parallel_check(settings, staging, steps, checking)
+    else:
+        with steps.running():
             result = _build_after_check(settings, staging, steps)
     if result.ok:
         publish(staging, output)

@@ -65,31 +65,33 @@ def annotate_documents(generators) -> None:
             [
                 ANNOTATION_VERSION,
                 path.read_bytes() if path.is_file() else b"",
-                str(once).encode(),
-                url.encode(),
+                repr((once, url)).encode(),
             ]
         )
     ).digest()
-    cache_path = Path(settings["CACHE_PATH"]) / "glossary-annotations.pickle"
-    cache = AnnotationCache(
-        cache_path if settings.get("CACHE_CONTENT") else None,
-        fingerprint,
-        load=settings.get("LOAD_CONTENT_CACHE", True),
-    )
+    cache = None
+    if settings.get("CACHE_CONTENT"):
+        cache = AnnotationCache(
+            Path(settings["CACHE_PATH"]) / "glossary-annotations.pickle",
+            fingerprint,
+            load=settings.get("LOAD_CONTENT_CACHE", True),
+        )
     annotated = reused = 0
     for document in documents(generators):
         if getattr(document, "glossary", True) is False:
             continue
-        key = cache.key(document._content)
-        html = cache.get(key)
+        key = cache.key(document._content) if cache else None
+        html = cache.get(key) if cache else None
         if html is None:
             html = annotate(document._content, matcher, first_only=once, glossary_url=url)
-            cache.put(key, html)
             annotated += 1
+            if cache:
+                cache.put(key, html)
         else:
             reused += 1
         document._content = html
-    cache.save()
+    if cache:
+        cache.save()
     logger.info("glossary: annotated %d documents, %d unchanged from the cache", annotated, reused)
 
 

@@ -16,12 +16,12 @@ FORMAT = 1
 
 
 class AnnotationCache:
-    def __init__(self, path: Path | None, fingerprint: bytes, load: bool = True):
+    def __init__(self, path: Path, fingerprint: bytes, load: bool = True):
         self.path = path
         self.fingerprint = fingerprint
         self.entries: dict[bytes, str] = {}
         self.used: dict[bytes, str] = {}
-        if load and path is not None and path.is_file():
+        if load and path.is_file():
             try:
                 with path.open("rb") as handle:
                     version, entries = pickle.load(handle)
@@ -44,8 +44,6 @@ class AnnotationCache:
 
     def save(self) -> None:
         """Keep only what this build used, so the file never grows past the site's size."""
-        if self.path is None:
-            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         with temporary.open("wb") as handle:
