@@ -25,14 +25,23 @@ from helpdesk import ENGINE_ROOT
 BIN = Path(sys.executable).parent
 
 
-def run(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Run a command; return (wall s, CPU s, peak RSS MiB) of that process alone."""
+def run(
+    command: list[str], cwd: Path, output: list[str] | None = None
+) -> tuple[float, float, float]:
+    """Run a command; return (wall s, CPU s, peak RSS MiB) of that process and its children.
+
+    With `output`, what the command prints is appended to it.
+    """
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stdout = subprocess.PIPE if output is not None else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE)
+    printed = process.stdout.read().decode() if output is not None else ""
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{command[0]} failed:\n{process.stderr.read().decode()}")
+    if output is not None:
+        output.append(printed)
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -65,7 +74,9 @@ def measure(size: int, repeat: int) -> dict[str, dict[str, float]]:
         root = write_site(Path(tmp), size)
         best: dict[str, dict[str, float]] = {}
         for attempt in range(repeat):
-            for name, command in commands(root, root / "output").items():
+            # ABBA order: a machine that slows down under load must not favour either tool.
+            order = list(commands(root, root / "output").items())
+            for name, command in order if attempt % 2 == 0 else reversed(order):
                 shutil.rmtree(root / "output", ignore_errors=True)
                 wall, cpu, peak = run(command, root)
                 print(

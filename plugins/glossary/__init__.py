@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from pathlib import Path
 
 from pelican import signals
@@ -52,6 +53,7 @@ def annotate_documents(generators) -> None:
     """Annotate every document after all are read; reuse cached annotations where possible."""
     if not generators:
         return
+    started = time.perf_counter()
     settings = generators[0].settings
     path = Path(settings["GLOSSARY_FILE"])
     report = Report()
@@ -92,7 +94,12 @@ def annotate_documents(generators) -> None:
         document._content = html
     if cache:
         cache.save()
-    logger.info("glossary: annotated %d documents, %d unchanged from the cache", annotated, reused)
+    logger.info(
+        "glossary: annotated %d documents, %d unchanged from the cache (%.2f s)",
+        annotated,
+        reused,
+        time.perf_counter() - started,
+    )
 
 
 def register():
