@@ -152,4 +152,4 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # `helpdesk build` checks a large site in a second process while Pelican builds.
-PARALLEL_CHECK_MIN_DOCUMENTS = 500
+PARALLEL_CHECK_MIN_DOCUMENTS = 100

@@ -199,7 +199,7 @@ def build(settings: dict, steps: Steps | None = None) -> BuildResult:
     staging = output.with_name(f".{output.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     parallel = count_documents(Path(settings["PATH"])) >= settings.get(
-        "PARALLEL_CHECK_MIN_DOCUMENTS", 500
+        "PARALLEL_CHECK_MIN_DOCUMENTS", 100
     )
     if parallel:
         pool, checking = _start_check(settings)
