@@ -60,7 +60,7 @@ def instructions(command: list[str], cwd: Path, label: str) -> tuple[int, int]:
     return main, sum(counts.values())
 
 
-def measure(articles: int, terms: int) -> dict[str, tuple[int, int]]:
+def measure(articles: int, terms: int, only: list[str] | None = None) -> dict[str, tuple[int, int]]:
     with tempfile.TemporaryDirectory(prefix="bench-instructions-") as tmp:
         root = write_site(Path(tmp), articles)
         write_glossary(root, terms)
@@ -85,6 +85,8 @@ def measure(articles: int, terms: int) -> dict[str, tuple[int, int]]:
         }
         counts = {}
         for label, command in runs.items():
+            if only and label not in only and label != "pelican":
+                continue
             shutil.rmtree(root / "out", ignore_errors=True)
             counts[label] = instructions(command, root, label.replace(" ", "-").replace(",", ""))
             main, total = counts[label]
@@ -99,10 +101,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[100, 200])
     parser.add_argument("--terms", type=int, default=500)
+    parser.add_argument("--only", nargs="+", help="measure only these configurations (and pelican)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
-    small, large = (measure(size, args.terms) for size in args.sizes)
+    small, large = (measure(size, args.terms, args.only) for size in args.sizes)
     print()
     print(
         f"| {args.terms} terms | instructions at {args.sizes[0]} / {args.sizes[1]} articles (main process) "

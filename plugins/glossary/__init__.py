@@ -8,6 +8,7 @@ matter leaves it alone. The pure core is `annotate.annotate(html, terms)`.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from pathlib import Path
@@ -23,7 +24,8 @@ from .cache import AnnotationCache
 
 logger = logging.getLogger(__name__)
 #: Bump when annotate() changes its output, so cached annotations are made again.
-ANNOTATION_VERSION = b"1"
+ANNOTATION_VERSION = b"2"
+DEFINITIONS_FILE = "definitions.json"
 DOCUMENT_LISTS = (
     "articles", "translations", "hidden_articles", "hidden_translations",
     "pages", "hidden_pages", "news", "downloads",
@@ -94,12 +96,21 @@ def annotate_documents(generators) -> None:
         document._content = html
     if cache:
         cache.save()
+    write_definitions(glossary.terms, Path(settings["OUTPUT_PATH"]) / settings["GLOSSARY_SAVE_AS"])
     logger.info(
         "glossary: annotated %d documents, %d unchanged from the cache (%.2f s)",
         annotated,
         reused,
         time.perf_counter() - started,
     )
+
+
+def write_definitions(terms, glossary_page: Path) -> None:
+    """definitions.json beside the glossary page: what the tooltips show, sent once."""
+    target = glossary_page.parent / DEFINITIONS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    definitions = {term.slug: {"term": term.term, "definition": term.definition} for term in terms}
+    target.write_text(json.dumps(definitions, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 def register():

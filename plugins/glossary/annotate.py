@@ -38,7 +38,6 @@ EXCLUDED_NAME = re.compile(r"<(" + "|".join(sorted(EXCLUDED)) + r")\b", re.IGNOR
 ANNOTATED = re.compile(r"""\bdata-glossary\s*=\s*["']?([^"'\s>]+)""")
 TAG_NAME = re.compile(r"<([a-zA-Z][\w:.-]*)")
 TAG_REST = re.compile(r"(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>")
-CLASS = "glossary-term"
 _END_TAGS: dict[str, re.Pattern] = {}
 
 
@@ -103,12 +102,15 @@ _OPENING_TAGS: WeakKeyDictionary[TermMatcher, dict[str, list[str]]] = WeakKeyDic
 
 
 def opening_tags(terms: TermMatcher, glossary_url: str) -> list[str]:
-    """The annotation's start tag for each term, made once per glossary and URL."""
+    """The annotation's start tag for each term, made once per glossary and URL.
+
+    The definition is not repeated in every page: the tooltip script reads it once from the
+    glossary's definitions.json (see plugins/glossary/__init__.py).
+    """
     by_url = _OPENING_TAGS.setdefault(terms, {})
     if glossary_url not in by_url:
         by_url[glossary_url] = [
-            f'<a class="{CLASS}" data-glossary="{t.slug}" href="{glossary_url}#{t.slug}" '
-            f'aria-description="{escape(t.definition)}">'
+            f'<a data-glossary="{escape(t.slug)}" href="{glossary_url}#{escape(t.slug)}">'
             for t in terms.terms
         ]
     return by_url[glossary_url]
@@ -117,7 +119,7 @@ def opening_tags(terms: TermMatcher, glossary_url: str) -> list[str]:
 def annotate(
     html: str, terms: TermMatcher, first_only: bool = True, glossary_url: str = "/glossary/"
 ) -> str:
-    """Wrap glossary terms in `<a class="glossary-term" data-glossary=SLUG>`; text is unchanged."""
+    """Wrap glossary terms in `<a data-glossary=SLUG href=GLOSSARY#SLUG>`; text is unchanged."""
     spans = terms.spans(html)
     if not spans:
         return html
@@ -153,7 +155,7 @@ def annotate(
     return "".join(pieces)
 
 
-ANNOTATION = re.compile(rf'<a class="{CLASS}" data-glossary="[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
+ANNOTATION = re.compile(r'<a data-glossary="[^"]*" href="[^"]*">(.*?)</a>', re.DOTALL)
 
 
 def remove_annotations(html: str) -> str:

@@ -1,10 +1,21 @@
-// Glossary tooltips: the definition of an annotated term on hover, keyboard focus and tap.
-// Without this script each term is still a link to its glossary entry, and screen readers
-// read the definition from aria-description; with it they read the tooltip (aria-describedby).
-(() => {
+// Glossary tooltips: the definition of an annotated term on hover, keyboard focus and tap,
+// given to screen readers through aria-describedby. The definitions come once per site from
+// the glossary's definitions.json (named by this script tag's data-definitions), not with
+// every page. Without this script each term is still a link to its glossary entry.
+(async () => {
   "use strict";
-  const terms = document.querySelectorAll("a.glossary-term[aria-description]");
-  if (terms.length === 0) return;
+  const terms = document.querySelectorAll("a[data-glossary]");
+  const source = document.currentScript?.dataset.definitions
+    ?? document.querySelector("script[data-definitions]")?.dataset.definitions;
+  if (terms.length === 0 || !source) return;
+  let definitions;
+  try {
+    const response = await fetch(source);
+    if (!response.ok) return;
+    definitions = await response.json();
+  } catch {
+    return; // the links still lead to the glossary
+  }
 
   const tooltip = document.createElement("div");
   tooltip.id = "glossary-tooltip";
@@ -31,12 +42,14 @@
   }
 
   function show(term) {
+    const entry = definitions[term.dataset.glossary];
+    if (!entry) return;
     window.clearTimeout(hideTimer);
     if (current && current !== term) current.removeAttribute("aria-describedby");
     current = term;
     const name = document.createElement("strong");
     name.textContent = term.textContent;
-    tooltip.replaceChildren(name, document.createTextNode(` ${term.getAttribute("aria-description")}`));
+    tooltip.replaceChildren(name, document.createTextNode(` ${entry.definition}`));
     tooltip.hidden = false;
     term.setAttribute("aria-describedby", tooltip.id);
     place(term);
