@@ -22,6 +22,9 @@ SHOTS = [
 ]
 
 
+TOOLTIP_PAGE = "/kb/backup-restore/how-snapshots-work/"
+
+
 def main() -> None:
     output = Path(sys.argv[1] if len(sys.argv) > 1 else "output")
     target = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
@@ -36,8 +39,14 @@ def main() -> None:
             page.screenshot(path=str(target / name), full_page=full_page)
             page.close()
             print(f"  {target / name}")
+        page = browser.new_page(viewport={"width": 1280, "height": 700})
+        page.goto(base + TOOLTIP_PAGE)
+        page.wait_for_selector("#glossary-tooltip", state="attached")
+        page.locator(".prose a[data-glossary]").first.hover()
+        page.screenshot(path=str(target / "glossary-tooltip.png"))
+        print(f"  {target / 'glossary-tooltip.png'}")
         browser.close()
-    print(f"✓ {len(SHOTS)} screenshots written to {target}/")
+    print(f"✓ {len(SHOTS) + 1} screenshots written to {target}/")
 
 
 if __name__ == "__main__":
