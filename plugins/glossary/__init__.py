@@ -15,8 +15,6 @@ from pathlib import Path
 
 from pelican import signals
 
-from helpdesk.publish import glossary as glossary_file
-from helpdesk.publish.problems import Report
 from helpdesk.publish.terms import TermMatcher
 
 from .annotate import annotate
@@ -58,10 +56,12 @@ def annotate_documents(generators) -> None:
     started = time.perf_counter()
     settings = generators[0].settings
     path = Path(settings["GLOSSARY_FILE"])
-    report = Report()
-    glossary = glossary_file.load(path, report, settings["SLUG_REGEX_SUBSTITUTIONS"])
-    # glossary.yml errors are reported by the portal plugin's glossary page; do not repeat them.
-    matcher = TermMatcher(glossary.terms)
+    # The portal plugin has read glossary.yml for the glossary page (and reported its errors).
+    terms = generators[0].context.get("glossary_terms")
+    if terms is None:
+        logger.error("the glossary plugin needs the portal plugin: list 'portal' in PLUGINS too")
+        return
+    matcher = TermMatcher(terms)
     once = first_only(settings)
     url = f"{settings['SITEURL']}/{settings['GLOSSARY_URL']}"
     fingerprint = hashlib.blake2b(
@@ -96,7 +96,7 @@ def annotate_documents(generators) -> None:
         document._content = html
     if cache:
         cache.save()
-    write_definitions(glossary.terms, Path(settings["OUTPUT_PATH"]) / settings["GLOSSARY_SAVE_AS"])
+    write_definitions(terms, Path(settings["OUTPUT_PATH"]) / settings["GLOSSARY_SAVE_AS"])
     logger.info(
         "glossary: annotated %d documents, %d unchanged from the cache (%.2f s)",
         annotated,

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
+from helpdesk import ENGINE_ROOT
 from helpdesk.publish.glossary import Term
 from helpdesk.publish.terms import TermMatcher
 from plugins.glossary.annotate import annotate, remove_annotations
@@ -174,7 +181,11 @@ def test_build_annotates_articles_news_and_pages(site, settings_for):
         "/glossary/#invoice",
         "/glossary/#sla",
     ]
-    assert refunds.select_one('script[src="/theme/js/glossary.js"]') is not None
+    script = refunds.select_one('script[src="/theme/js/glossary.js"]')
+    assert script["data-definitions"] == "/glossary/definitions.json"
+    definitions = json.loads((site.root / "output" / "glossary" / "definitions.json").read_text())
+    assert definitions["sla"] == {"term": "SLA", "definition": "Service level agreement."}
+    assert set(definitions) == {"invoice", "sla"}
 
 
 def test_glossary_false_in_front_matter_leaves_a_document_alone(site, settings_for):
@@ -247,3 +258,20 @@ MINIMAL_GLOSSARY = (
     "- term: Invoice\n  definition: A bill for a subscription period.\n"
     "- term: SLA\n  definition: Service level agreement.\n  aliases: [service level agreement]\n"
 )
+
+
+def test_the_glossary_plugin_without_the_portal_plugin_says_what_to_do(site):
+    # In a process of its own: Pelican's plugin signals stay connected for a process's life.
+    pelican = Path(sys.executable).parent / "pelican"
+    command = [str(pelican), "content", "-o", "output", "-s", str(ENGINE_ROOT / "pelicanconf.py"),
+               "-e", 'PLUGINS=["glossary"]']  # fmt: skip
+    result = subprocess.run(
+        command,
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "1000"},
+    )
+    assert (
+        "the glossary plugin needs the portal plugin: list 'portal' in PLUGINS too" in result.stdout
+    )
