@@ -1,7 +1,8 @@
 """Find glossary terms in text (SPEC §5): whole words, longest match first, acronyms by case.
 
-One Aho-Corasick automaton (pyahocorasick) holds every term, alias and regular plural, so a
-document is scanned once whatever the size of the glossary.
+Two Aho-Corasick automata (pyahocorasick), one for names matched by case and one for the
+rest, hold every term, alias and regular plural, so a document is scanned in time that does
+not grow with the size of the glossary.
 """
 
 from __future__ import annotations
