@@ -30,18 +30,20 @@ def run(
 ) -> tuple[float, float, float]:
     """Run a command; return (wall s, CPU s, peak RSS MiB) of that process and its children.
 
-    With `output`, what the command prints is appended to it.
+    What it prints goes to a file, read once it has ended (a pipe read only at the end could
+    fill up and stall it); with `output`, that text is appended to the list.
     """
-    started = time.perf_counter()
-    stdout = subprocess.PIPE if output is not None else subprocess.DEVNULL
-    process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE)
-    printed = process.stdout.read().decode() if output is not None else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
+    with tempfile.TemporaryFile() as printed:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=printed, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        printed.seek(0)
+        text = printed.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{command[0]} failed:\n{process.stderr.read().decode()}")
+        raise SystemExit(f"{command[0]} failed:\n{text}")
     if output is not None:
-        output.append(printed)
+        output.append(text)
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 

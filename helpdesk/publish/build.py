@@ -30,7 +30,7 @@ class WarningCapture(logging.Handler):
 
     Pelican reports problems (an image without alt text, a link it cannot resolve) only in
     its log; a portal with any of them is not published. Messages without a location are
-    pinned to the document being written at the time.
+    pinned to the article or page being written at the time, if any.
     """
 
     def __init__(self, report: Report, content: Path):
@@ -96,6 +96,7 @@ def _run_pelican(settings: dict, report: Report, steps: Steps, stop=lambda: Fals
 
     def wrote(path, **_):
         nonlocal written, writing
+        capture.current = None  # the next message belongs to whatever is written next
         if writing is None:
             writing = steps.step("Writing pages")
         written += 1

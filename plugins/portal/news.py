@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 from operator import attrgetter
+from pathlib import Path
 
 from pelican.contents import Article, Content
 from pelican.generators import Generator
+
+from helpdesk.publish.problems import ContentError, display_path
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,13 @@ def read_documents(generator: Generator, paths, content_class, exclude=()) -> li
                 content_class=content_class,
                 context=generator.context,
             )
-        except Exception:
+        except ContentError:
             # The reader logged the problem with its file and line; the build fails on it.
+            generator._add_failed_source_path(name)
+            continue
+        except Exception as exc:  # as Pelican's own generators do: report, skip, go on
+            where = display_path(Path(generator.path, name))
+            logger.error("%s: could not be read: %s: %s", where, type(exc).__name__, exc)
             generator._add_failed_source_path(name)
             continue
         if not document.is_valid():

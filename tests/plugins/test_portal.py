@@ -119,6 +119,10 @@ def test_titles_and_summaries_are_escaped_not_executed(site, settings_for):
     html = (site.root / "output" / "kb" / "billing" / "refunds" / "index.html").read_text()
     assert "<script>alert(1)</script>" not in html
     assert "Refunds &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Summaries are Markdown written by reviewed writers, but lists and meta tags print them
+    # as text only.
+    for page in ("kb/billing/refunds/index.html", "kb/billing/index.html", "index.html"):
+        assert "onerror" not in (site.root / "output" / page).read_text(), page
 
 
 def test_code_highlighting_has_light_and_dark_colours(site, settings_for):
