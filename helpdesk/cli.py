@@ -129,3 +129,13 @@ def build(content: Path, glossary: Path, output: Path, settings: Path | None) ->
         f"({plural(result.written, 'file')}, {result.seconds:.1f} s).",
         fg="green",
     )
+
+
+def _add_ticketapi_commands() -> None:
+    from ticketapi.cli import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_ticketapi_commands()

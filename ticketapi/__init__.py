@@ -1,0 +1,48 @@
+"""ticketapi: the dynamic half of the helpdesk (tickets, people, the JSON API)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from apiflask import APIFlask
+
+from ticketapi import config as configuration
+from ticketapi import errors, extensions
+
+API_TITLE = "Helpdesk API"
+API_VERSION = "1"
+
+
+def create_app(config: Mapping | None = None) -> APIFlask:
+    """Create the ticketapi: configuration from HELPDESK_* variables, then `config` on top."""
+    settings = configuration.from_environ(overrides=config)
+    Path(settings["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    app = APIFlask(
+        __name__,
+        title=API_TITLE,
+        version=API_VERSION,
+        spec_path="/api/v1/openapi.json",
+        # The interactive docs pages load their scripts from a CDN: off, the spec is enough.
+        docs_path=None,
+        instance_path=settings["INSTANCE_DIR"],
+    )
+    app.config.update(settings)
+    app.config.update(errors.OPENAPI_SETTINGS)
+    extensions.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)
+    return app
+
+
+def register_blueprints(app: APIFlask) -> None:
+    from ticketapi.auth.views import bp as auth
+    from ticketapi.people.views import bp as people
+    from ticketapi.tickets.views import bp as tickets
+
+    for blueprint in (auth, people, tickets):
+        app.register_blueprint(blueprint)
+    if app.config.get("SERVE_PORTAL"):
+        from ticketapi.site import bp as site
+
+        app.register_blueprint(site)

@@ -1,0 +1,1 @@
+"""Authentication: passwords, bearer tokens, API keys and the current actor."""

@@ -1,0 +1,37 @@
+"""Bearer tokens: sign-in tokens and admins' API keys, stored only as hashes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ticketapi.extensions import db
+from ticketapi.people.models import Agent, User
+from ticketapi.timeutil import utcnow
+
+
+class Token(db.Model):
+    __tablename__ = "tokens"
+    __table_args__ = (CheckConstraint("(agent_id IS NULL) != (user_id IS NULL)", name="one_owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "login" or "api_key"
+    name: Mapped[str] = mapped_column(String(100), default="")
+    # SHA-256 of the token: tokens carry 256 random bits, so a fast hash is enough.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    agent: Mapped[Agent | None] = relationship()
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,116 @@
+"""Sign-in, token issue, verification and revocation."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ticketapi.auth.models import Token
+from ticketapi.auth.passwords import hash_password, needs_rehash, verify_password
+from ticketapi.errors import Forbidden, NotFound, Unauthorized
+from ticketapi.extensions import db
+from ticketapi.people import services as people
+from ticketapi.people.models import Agent, User
+from ticketapi.permissions import Actor, can_manage_agents
+
+TOKEN_PREFIX = "hd_"
+# Touching last_used_at on every request would turn each read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token_string() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def authenticate(email: str, password: str) -> Agent | User:
+    """Return the active agent, else the user, with this email and password."""
+    email = people.normalize_email(email)
+    account: Agent | User | None = db.session.scalar(
+        select(Agent).where(Agent.email == email, Agent.active)
+    ) or db.session.scalar(select(User).where(User.email == email))
+    if account is None or not verify_password(account.password_hash, password):
+        raise Unauthorized("The email or password is wrong: check both and try again.")
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    return account
+
+
+def issue_token(account: Agent | User, *, now: datetime, ttl: timedelta) -> tuple[Token, str]:
+    """Create a sign-in token for the account; the plain token is returned only here."""
+    return _create(account, kind="login", name="sign-in", expires_at=now + ttl, now=now)
+
+
+def mint_api_key(actor: Actor, agent: Agent, name: str, *, now: datetime) -> tuple[Token, str]:
+    """Create a non-expiring API key acting as `agent` (admins only)."""
+    if not can_manage_agents(actor):
+        raise Forbidden("Only admins can mint API keys.")
+    return _create(agent, kind="api_key", name=name, expires_at=None, now=now)
+
+
+def _create(account, *, kind: str, name: str, expires_at, now: datetime) -> tuple[Token, str]:
+    plain = new_token_string()
+    token = Token(
+        kind=kind,
+        name=name,
+        token_hash=digest(plain),
+        prefix=plain[:10],
+        created_at=now,
+        expires_at=expires_at,
+        agent_id=account.id if isinstance(account, Agent) else None,
+        user_id=account.id if isinstance(account, User) else None,
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def verify(plain: str, *, now: datetime) -> Token:
+    """Return the live token for this bearer string, or raise Unauthorized."""
+    hashed = digest(plain)
+    token = db.session.scalar(select(Token).where(Token.token_hash == hashed))
+    if (
+        token is None
+        or not hmac.compare_digest(token.token_hash, hashed)
+        or token.revoked_at is not None
+        or (token.expires_at is not None and token.expires_at <= now)
+        or (token.agent is not None and not token.agent.active)
+    ):
+        raise Unauthorized("The token is unknown, expired or revoked: sign in again.")
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()
+    return token
+
+
+def list_api_keys(actor: Actor) -> list[Token]:
+    if not can_manage_agents(actor):
+        raise Forbidden("Only admins can see API keys.")
+    return list(db.session.scalars(select(Token).where(Token.kind == "api_key").order_by(Token.id)))
+
+
+def revoke(actor: Actor, token_id: int, *, now: datetime) -> Token:
+    """Revoke a token: the owner may revoke their own, admins any."""
+    token = db.session.get(Token, token_id)
+    owns = token is not None and (
+        (actor.is_agent and token.agent_id == actor.id)
+        or (actor.is_user and token.user_id == actor.id)
+    )
+    if token is None or not (owns or can_manage_agents(actor)):
+        raise NotFound(f"There is no token {token_id}.")
+    if token.revoked_at is None:
+        token.revoked_at = now
+    return token
+
+
+def actor_for(token: Token) -> Actor:
+    if token.agent is not None:
+        return people.agent_actor(token.agent)
+    return people.user_actor(token.user)

@@ -1,0 +1,130 @@
+"""ticketapi commands of the `helpdesk` group: serve, db, create-admin, demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_app(**config) -> Flask:
+    from ticketapi import create_app
+    from ticketapi.config import ConfigError
+
+    try:
+        return create_app(config or None)
+    except ConfigError as exc:
+        click.secho(f"✗ {exc}", fg="red", bold=True)
+        raise SystemExit(2) from None
+
+
+def upgrade_database() -> None:
+    """Run every migration up to head, then make sure the built-in usergroups exist."""
+    import flask_migrate
+
+    from ticketapi.extensions import db
+    from ticketapi.people.services import ensure_system_usergroups
+
+    flask_migrate.upgrade(directory=str(MIGRATIONS))
+    ensure_system_usergroups()
+    db.session.commit()
+
+
+def describe_database(app: Flask) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema: migrations to head, and a drift check."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the current schema."""
+    app = make_app()
+    with app.app_context():
+        click.echo(f"Migrating {describe_database(app)} …")
+        upgrade_database()
+    click.secho("✓ The database is at the current schema.", fg="green")
+
+
+@db_group.command("check")
+def db_check() -> None:
+    """Fail if the models have changes no migration covers."""
+    import flask_migrate
+
+    app = make_app()
+    with app.app_context():
+        try:
+            flask_migrate.check(directory=str(MIGRATIONS))
+        except SystemExit as exc:
+            if exc.code:
+                click.secho("✗ The models differ from the migrations: add one.", fg="red")
+                raise
+    click.secho("✓ The migrations match the models.", fg="green")
+
+
+@click.command("create-admin")
+@click.option("--email", required=True, help="The admin's sign-in address.")
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--name", default="Administrator", show_default=True)
+def create_admin(email: str, password: str, name: str) -> None:
+    """Create the first admin agent (or reset that agent's password)."""
+    from ticketapi import admin
+    from ticketapi.errors import DomainError
+
+    app = make_app()
+    with app.app_context():
+        upgrade_database()
+        try:
+            agent, created = admin.create_admin(email=email, password=password, name=name)
+        except DomainError as exc:
+            click.secho(f"✗ {exc.message}", fg="red", bold=True)
+            raise SystemExit(1) from None
+    verb = "Created" if created else "Updated"
+    click.secho(f"✓ {verb} admin {agent.email} (agent {agent.id}).", fg="green")
+
+
+@click.command()
+def demo() -> None:
+    """Load the demo help desk: people, teams, tickets, snippets, tasks, suggestions."""
+    from ticketapi import demo as demo_data
+
+    app = make_app()
+    with app.app_context():
+        upgrade_database()
+        counts = demo_data.load(progress=lambda text: click.echo(f"  {text}"))
+    added = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing new"
+    click.secho(f"✓ Demo data loaded ({added}).", fg="green")
+    click.echo(f"  Sign in as {demo_data.ADMIN_EMAIL} / {demo_data.ADMIN_PASSWORD}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Processes.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads a process.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the built portal, the API and the agent pages (embedded default)."""
+    from ticketapi.server import run
+
+    app = make_app(SERVE_PORTAL=True)
+    with app.app_context():
+        upgrade_database()
+    portal = Path(app.config["PORTAL_DIR"])
+    if not (portal / "index.html").exists():
+        click.secho(
+            f"! No built portal in {portal}/: run `helpdesk build` to serve it too.", fg="yellow"
+        )
+    click.echo(f"Serving http://{host}:{port}/ (API at /api/v1/, Ctrl+C stops it)")
+    sys.exit(run(app, host=host, port=port, workers=workers, threads=threads))
+
+
+COMMANDS = (db_group, create_admin, demo, serve)

@@ -1,0 +1,73 @@
+"""Configuration from `HELPDESK_*` environment variables, with working embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
+DEFAULT_LOGIN_LIMIT = "10 per minute"
+
+
+def instance_dir(environ: Mapping[str, str]) -> Path:
+    """Return the folder for the database, attachments and the generated secret key."""
+    return Path(environ.get("HELPDESK_INSTANCE_DIR", "instance")).resolve()
+
+
+def secret_key(environ: Mapping[str, str], instance: Path) -> str:
+    """Return HELPDESK_SECRET_KEY, or a random key kept in the instance folder."""
+    if key := environ.get("HELPDESK_SECRET_KEY"):
+        return key
+    # Embedded default: one random key per instance, so sessions survive restarts.
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+SYNCHRONOUS_MODES = ("NORMAL", "FULL", "EXTRA")
+
+
+class ConfigError(ValueError):
+    """A HELPDESK_* variable holds a value the helpdesk cannot use."""
+
+
+def choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = environ.get(name, choices[0]).upper()
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} is not one of {', '.join(choices)}: set one of those")
+    return value
+
+
+def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | None = None) -> dict:
+    """Build the Flask configuration from the environment, then `overrides` on top."""
+    overrides = dict(overrides or {})
+    instance = (
+        Path(overrides["INSTANCE_DIR"]) if "INSTANCE_DIR" in overrides else instance_dir(environ)
+    )
+    redis_url = environ.get("HELPDESK_REDIS_URL") or None
+    max_mb = float(environ.get("HELPDESK_MAX_ATTACHMENT_MB", "20"))
+    return {
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(environ, instance),
+        "SQLALCHEMY_DATABASE_URI": environ.get(
+            "HELPDESK_DATABASE_URL", f"sqlite:///{instance / 'helpdesk.db'}"
+        ),
+        "SQLITE_SYNCHRONOUS": choice(environ, "HELPDESK_SQLITE_SYNCHRONOUS", SYNCHRONOUS_MODES),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": environ.get("HELPDESK_RATELIMIT", "on") != "off",
+        "SUBMIT_RATE_LIMIT": environ.get("HELPDESK_SUBMIT_RATE_LIMIT", DEFAULT_SUBMIT_LIMIT),
+        "LOGIN_RATE_LIMIT": environ.get("HELPDESK_LOGIN_RATE_LIMIT", DEFAULT_LOGIN_LIMIT),
+        "TOKEN_TTL_DAYS": int(environ.get("HELPDESK_TOKEN_TTL_DAYS", "30")),
+        "MAX_ATTACHMENT_BYTES": int(max_mb * 1024 * 1024),
+        # The request limit leaves room for the multipart envelope around one file.
+        "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024) + 64 * 1024,
+        "PORTAL_DIR": environ.get("HELPDESK_PORTAL_DIR", "output"),
+        "SEARCH_INDEX": environ.get("HELPDESK_SEARCH_INDEX", str(instance / "search-index")),
+    } | overrides

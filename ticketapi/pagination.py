@@ -1,0 +1,58 @@
+"""Page through a select: `?page=&per_page=` on every list route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from apiflask import Schema
+from apiflask.fields import Integer, List, Nested
+from apiflask.validators import Range
+from sqlalchemy import Select, func, select
+
+from ticketapi.extensions import db
+
+MAX_PER_PAGE = 100
+
+
+class PageArgs(Schema):
+    page = Integer(load_default=1, validate=Range(min=1, max=1_000_000))
+    per_page = Integer(load_default=25, validate=Range(min=1, max=MAX_PER_PAGE))
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+
+def paginate(query: Select, page: int, per_page: int) -> Page:
+    """Run one page of `query` (already ordered) and count all of its rows."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+_page_schemas: dict[type, type[Schema]] = {}
+
+
+def page_of(item_schema: type[Schema]) -> type[Schema]:
+    """The `{items, page, per_page, total}` envelope around one resource's schema."""
+    if item_schema not in _page_schemas:
+        stem = item_schema.__name__.removesuffix("Out")
+        # A subclass of its own: apispec and APIFlask would both register the item schema
+        # under one name, and apispec warns when that happens.
+        listed = type(stem + "Listed", (item_schema,), {})
+        _page_schemas[item_schema] = type(
+            stem + "Page",
+            (Schema,),
+            {
+                "items": List(Nested(listed), required=True),
+                "page": Integer(required=True),
+                "per_page": Integer(required=True),
+                "total": Integer(required=True),
+            },
+        )
+    return _page_schemas[item_schema]

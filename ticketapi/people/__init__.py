@@ -1,0 +1,1 @@
+"""People: users, organizations, usergroups, agents and teams."""

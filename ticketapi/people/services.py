@@ -1,0 +1,379 @@
+"""People services: every function takes the acting `Actor` and plain values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from ticketapi.auth.passwords import MIN_LENGTH, hash_password
+from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
+from ticketapi.extensions import db
+from ticketapi.people.models import Agent, Organization, OrganizationDomain, Team, User, Usergroup
+from ticketapi.permissions import (
+    AGENT_PERMISSIONS,
+    DEFAULT_USERGROUPS,
+    PORTAL_PERMISSIONS,
+    Actor,
+    can_edit_people,
+    can_manage_agents,
+    can_view_people,
+)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2]
+
+
+# Actors ------------------------------------------------------------------------
+
+
+def agent_actor(agent: Agent) -> Actor:
+    return Actor(
+        kind="agent",
+        id=agent.id,
+        name=agent.name,
+        is_admin=agent.is_admin,
+        permissions=frozenset(agent.permissions or ()),
+        team_ids=frozenset(agent.team_ids),
+    )
+
+
+def user_actor(user: User) -> Actor:
+    groups = [*user.usergroups, *system_usergroups(("everyone", "registered"))]
+    return Actor(
+        kind="user",
+        id=user.id,
+        name=user.name,
+        permissions=frozenset(p for group in groups for p in group.permissions or ()),
+        organization_id=user.organization_id,
+    )
+
+
+def anonymous_actor() -> Actor:
+    groups = system_usergroups(("everyone",))
+    return Actor(
+        kind="anonymous", permissions=frozenset(p for g in groups for p in g.permissions or ())
+    )
+
+
+def system_usergroups(keys: tuple[str, ...]) -> list[Usergroup]:
+    return list(db.session.scalars(select(Usergroup).where(Usergroup.system_key.in_(keys))))
+
+
+def ensure_system_usergroups() -> None:
+    """Create the built-in usergroups if they are missing (idempotent)."""
+    present = {group.system_key for group in system_usergroups(tuple(DEFAULT_USERGROUPS))}
+    for key, (name, permissions) in DEFAULT_USERGROUPS.items():
+        if key not in present:
+            db.session.add(Usergroup(name=name, system_key=key, permissions=list(permissions)))
+    db.session.flush()
+
+
+def _require(rule, actor: Actor, message: str) -> None:
+    if not rule(actor):
+        raise Forbidden(message)
+
+
+def _get(model, object_id: int, label: str):
+    found = db.session.get(model, object_id)
+    if found is None:
+        raise NotFound(f"There is no {label} {object_id}.")
+    return found
+
+
+def _check_permissions(names: list[str], known: dict[str, str], field: str) -> list[str]:
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise Invalid(
+            f"Unknown permission {', '.join(unknown)}: use one of {', '.join(sorted(known))}.",
+            fields={field: f"unknown: {', '.join(unknown)}"},
+        )
+    return sorted(set(names))
+
+
+# Organizations -----------------------------------------------------------------
+
+
+def organization_for_domain(domain: str) -> Organization | None:
+    row = db.session.get(OrganizationDomain, domain.lower())
+    return row.organization if row else None
+
+
+def set_organization_domains(org: Organization, domains: list[str]) -> None:
+    wanted = sorted({d.strip().lower() for d in domains})
+    for domain in wanted:
+        owner = organization_for_domain(domain)
+        if owner is not None and owner.id != org.id:
+            raise Conflict(
+                f"{domain} already belongs to {owner.name}: remove it there first.",
+                fields={"email_domains": f"{domain} is claimed by organization {owner.id}"},
+            )
+    org.domains = [row for row in org.domains if row.domain in wanted] + [
+        OrganizationDomain(domain=d) for d in wanted if d not in org.email_domains
+    ]
+
+
+def create_organization(actor: Actor, name: str, email_domains: list[str]) -> Organization:
+    _require(can_edit_people, actor, "Creating organizations needs the crm.edit permission.")
+    _unique(Organization, Organization.name == name, "name", f"An organization is named {name}")
+    org = Organization(name=name)
+    db.session.add(org)
+    set_organization_domains(org, email_domains)
+    db.session.flush()
+    return org
+
+
+def update_organization(actor: Actor, org_id: int, changes: dict) -> Organization:
+    _require(can_edit_people, actor, "Editing organizations needs the crm.edit permission.")
+    org = get_organization(actor, org_id)
+    if "name" in changes and changes["name"] != org.name:
+        _unique(Organization, Organization.name == changes["name"], "name", "That name is taken")
+        org.name = changes["name"]
+    if "email_domains" in changes:
+        set_organization_domains(org, changes["email_domains"])
+    db.session.flush()
+    return org
+
+
+def get_organization(actor: Actor, org_id: int) -> Organization:
+    if not (can_view_people(actor) or (actor.is_user and actor.organization_id == org_id)):
+        raise NotFound(f"There is no organization {org_id}.")
+    return _get(Organization, org_id, "organization")
+
+
+def organizations_query(actor: Actor) -> Select:
+    _require(can_view_people, actor, "Only agents can list organizations.")
+    return select(Organization).order_by(Organization.name, Organization.id)
+
+
+def _unique(model, condition, field: str, message: str) -> None:
+    if db.session.scalar(select(model.id).where(condition)) is not None:
+        raise Conflict(f"{message}: choose another.", fields={field: "already in use"})
+
+
+# Users -------------------------------------------------------------------------
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    actor: Actor,
+    *,
+    email: str,
+    name: str,
+    now: datetime,
+    verified: bool = False,
+    password: str | None = None,
+    organization_id: int | None = None,
+    usergroup_ids: list[int] | None = None,
+) -> User:
+    """Create a portal user; only a verified address joins its domain's organization."""
+    _require(can_edit_people, actor, "Creating users needs the crm.edit permission.")
+    return register_user(
+        email=email,
+        name=name,
+        now=now,
+        verified=verified,
+        password=password,
+        organization_id=organization_id,
+        usergroup_ids=usergroup_ids or [],
+    )
+
+
+def register_user(
+    *,
+    email: str,
+    name: str,
+    now: datetime,
+    verified: bool = False,
+    password: str | None = None,
+    organization_id: int | None = None,
+    usergroup_ids: list[int] | None = None,
+) -> User:
+    """Create a user on behalf of the system (a public submission, an email)."""
+    email = normalize_email(email)
+    _unique(User, User.email == email, "email", f"A user already has the address {email}")
+    user = User(email=email, name=name.strip() or email, created_at=now)
+    if password is not None:
+        user.password_hash = _new_password_hash(password)
+    if organization_id is not None:
+        user.organization = _get(Organization, organization_id, "organization")
+    user.usergroups = [_get(Usergroup, gid, "usergroup") for gid in usergroup_ids or []]
+    db.session.add(user)
+    if verified:
+        mark_verified(user, now=now)
+    db.session.flush()
+    return user
+
+
+def mark_verified(user: User, *, now: datetime) -> None:
+    """Record that the user controls their address, and join their domain's organization."""
+    if user.email_verified_at is None:
+        user.email_verified_at = now
+    if user.organization is None:
+        user.organization = organization_for_domain(email_domain(user.email))
+
+
+def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> User:
+    _require(can_edit_people, actor, "Editing users needs the crm.edit permission.")
+    user = _get(User, user_id, "user")
+    if "email" in changes and normalize_email(changes["email"]) != user.email:
+        email = normalize_email(changes["email"])
+        _unique(User, User.email == email, "email", f"A user already has the address {email}")
+        # A new address is unverified until proven, and loses a domain-given organization.
+        user.email, user.email_verified_at = email, None
+    if "name" in changes:
+        user.name = changes["name"]
+    if "organization_id" in changes:
+        org_id = changes["organization_id"]
+        user.organization = None if org_id is None else _get(Organization, org_id, "organization")
+    if "usergroup_ids" in changes:
+        user.usergroups = [_get(Usergroup, gid, "usergroup") for gid in changes["usergroup_ids"]]
+    if "password" in changes:
+        user.password_hash = _new_password_hash(changes["password"])
+    if changes.get("verified") is True:
+        mark_verified(user, now=now)
+    elif changes.get("verified") is False:
+        user.email_verified_at = None
+    db.session.flush()
+    return user
+
+
+def get_user(actor: Actor, user_id: int) -> User:
+    if not (can_view_people(actor) or (actor.is_user and actor.id == user_id)):
+        raise NotFound(f"There is no user {user_id}.")
+    return _get(User, user_id, "user")
+
+
+def users_query(actor: Actor, *, organization_id: int | None = None, email: str | None = None):
+    _require(can_view_people, actor, "Only agents can list users.")
+    query = select(User).order_by(User.id)
+    if organization_id is not None:
+        query = query.where(User.organization_id == organization_id)
+    if email:
+        query = query.where(User.email == normalize_email(email))
+    return query
+
+
+def _new_password_hash(password: str) -> str:
+    if len(password) < MIN_LENGTH:
+        raise Invalid(
+            f"The password needs at least {MIN_LENGTH} characters.",
+            fields={"password": f"shorter than {MIN_LENGTH} characters"},
+        )
+    return hash_password(password)
+
+
+# Usergroups --------------------------------------------------------------------
+
+
+def usergroups_query(actor: Actor) -> Select:
+    _require(can_view_people, actor, "Only agents can list usergroups.")
+    return select(Usergroup).order_by(Usergroup.id)
+
+
+def get_usergroup(actor: Actor, group_id: int) -> Usergroup:
+    _require(can_view_people, actor, "Only agents can see usergroups.")
+    return _get(Usergroup, group_id, "usergroup")
+
+
+def save_usergroup(actor: Actor, values: dict, group_id: int | None = None) -> Usergroup:
+    _require(can_edit_people, actor, "Editing usergroups needs the crm.edit permission.")
+    group = Usergroup() if group_id is None else _get(Usergroup, group_id, "usergroup")
+    if "name" in values and values["name"] != group.name:
+        _unique(Usergroup, Usergroup.name == values["name"], "name", "A usergroup has that name")
+        group.name = values["name"]
+    if "permissions" in values:
+        group.permissions = _check_permissions(
+            values["permissions"], PORTAL_PERMISSIONS, "permissions"
+        )
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+# Agents and teams --------------------------------------------------------------
+
+
+def agents_query(actor: Actor) -> Select:
+    _require(is_staff, actor, "Only agents can list agents.")
+    return select(Agent).order_by(Agent.id)
+
+
+def is_staff(actor: Actor) -> bool:
+    return actor.is_agent
+
+
+def get_agent(actor: Actor, agent_id: int) -> Agent:
+    _require(is_staff, actor, "Only agents can see agents.")
+    return _get(Agent, agent_id, "agent")
+
+
+def create_agent(actor: Actor, values: dict, *, now: datetime) -> Agent:
+    _require(can_manage_agents, actor, "Only admins can add agents.")
+    email = normalize_email(values["email"])
+    _unique(Agent, Agent.email == email, "email", f"An agent already has the address {email}")
+    agent = Agent(email=email, name=values["name"], created_at=now)
+    db.session.add(agent)
+    return _apply_agent_changes(agent, values)
+
+
+def update_agent(actor: Actor, agent_id: int, values: dict) -> Agent:
+    _require(can_manage_agents, actor, "Only admins can change agents.")
+    agent = _get(Agent, agent_id, "agent")
+    if "email" in values and normalize_email(values["email"]) != agent.email:
+        email = normalize_email(values["email"])
+        _unique(Agent, Agent.email == email, "email", f"An agent already has the address {email}")
+        agent.email = email
+    if agent.id == actor.id and values.get("is_admin") is False:
+        raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
+    return _apply_agent_changes(agent, values)
+
+
+def _apply_agent_changes(agent: Agent, values: dict) -> Agent:
+    if "name" in values:
+        agent.name = values["name"]
+    if "is_admin" in values:
+        agent.is_admin = values["is_admin"]
+    if "active" in values:
+        agent.active = values["active"]
+    if "permissions" in values:
+        agent.permissions = _check_permissions(
+            values["permissions"], AGENT_PERMISSIONS, "permissions"
+        )
+    if "team_ids" in values:
+        agent.teams = [_get(Team, tid, "team") for tid in values["team_ids"]]
+    if values.get("password") is not None:
+        agent.password_hash = _new_password_hash(values["password"])
+    db.session.flush()
+    return agent
+
+
+def teams_query(actor: Actor) -> Select:
+    _require(is_staff, actor, "Only agents can list teams.")
+    return select(Team).order_by(Team.name, Team.id)
+
+
+def get_team(actor: Actor, team_id: int) -> Team:
+    _require(is_staff, actor, "Only agents can see teams.")
+    return _get(Team, team_id, "team")
+
+
+def save_team(actor: Actor, values: dict, team_id: int | None = None) -> Team:
+    _require(can_manage_agents, actor, "Only admins can change teams.")
+    team = Team() if team_id is None else _get(Team, team_id, "team")
+    if "name" in values and values["name"] != team.name:
+        _unique(Team, Team.name == values["name"], "name", "A team has that name")
+        team.name = values["name"]
+    if "agent_ids" in values:
+        team.agents = [_get(Agent, aid, "agent") for aid in values["agent_ids"]]
+    db.session.add(team)
+    db.session.flush()
+    return team

@@ -1,0 +1,167 @@
+"""Every permission and every access rule, in one place.
+
+Agents hold named permissions (`scope.action`); admins hold all of them. Portal
+users get theirs from usergroups: the built-in "everyone" group applies to
+anonymous visitors too, "registered" to every signed-in user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+AGENT_PERMISSIONS: dict[str, str] = {
+    "tickets.view_all": "See every ticket; without it an agent sees tickets assigned to them or their teams, unassigned ones and ones they follow",
+    "tickets.reply": "Reply to users and add internal notes",
+    "tickets.edit": "Change a ticket's subject, status, urgency, labels, CCs and followers",
+    "tickets.assign": "Assign tickets to any agent or team",
+    "tickets.merge": "Merge two tickets",
+    "tickets.delete": "Delete tickets",
+    "crm.edit": "Create and edit users, organizations and usergroups",
+    "community.moderate": "Change a suggestion's status, merge duplicates, remove comments",
+    "snippets.manage": "Create and edit shared snippets",
+    "tasks.manage": "Edit and delete any agent's tasks",
+}
+
+PORTAL_PERMISSIONS: dict[str, str] = {
+    "tickets.submit": "Submit tickets (given to 'everyone', it allows anonymous submission)",
+    "tickets.view_organization": "See every ticket of their organization",
+    "community.view": "See community suggestions",
+    "community.suggest": "Post suggestions",
+    "community.vote": "Vote for suggestions",
+    "community.comment": "Comment on suggestions",
+}
+
+DEFAULT_USERGROUPS = {
+    "everyone": ("Everyone", ["tickets.submit", "community.view"]),
+    "registered": (
+        "Registered users",
+        [
+            "tickets.submit",
+            "community.view",
+            "community.suggest",
+            "community.vote",
+            "community.comment",
+        ],
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is doing something: an anonymous visitor, a portal user or an agent."""
+
+    kind: str  # "anonymous", "user" or "agent"
+    id: int | None = None
+    name: str = "Anonymous"
+    is_admin: bool = False
+    permissions: frozenset[str] = field(default_factory=frozenset)
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+    organization_id: int | None = None
+
+    @property
+    def is_agent(self) -> bool:
+        return self.kind == "agent"
+
+    @property
+    def is_user(self) -> bool:
+        return self.kind == "user"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.kind == "anonymous"
+
+    def has(self, permission: str) -> bool:
+        return self.is_admin or permission in self.permissions
+
+
+class Rule:
+    """A yes/no question about an actor and a target that composes with `&`, `|` and `~`."""
+
+    def __init__(self, test: Callable[[Actor, Any], bool]) -> None:
+        self.test = test
+
+    def __call__(self, actor: Actor, target: Any = None) -> bool:
+        return bool(self.test(actor, target))
+
+    def __and__(self, other: Rule) -> Rule:
+        return Rule(lambda actor, target: self(actor, target) and other(actor, target))
+
+    def __or__(self, other: Rule) -> Rule:
+        return Rule(lambda actor, target: self(actor, target) or other(actor, target))
+
+    def __invert__(self) -> Rule:
+        return Rule(lambda actor, target: not self(actor, target))
+
+
+def has(permission: str) -> Rule:
+    return Rule(lambda actor, _target: actor.has(permission))
+
+
+is_agent = Rule(lambda actor, _: actor.is_agent)
+is_user = Rule(lambda actor, _: actor.is_user)
+is_admin = Rule(lambda actor, _: actor.is_agent and actor.is_admin)
+anyone = Rule(lambda _actor, _target: True)
+
+# Tickets: the target is a Ticket.
+is_assignee = Rule(lambda actor, ticket: ticket.agent_id == actor.id)
+in_assigned_team = Rule(lambda actor, ticket: ticket.team_id in actor.team_ids)
+is_unassigned = Rule(lambda _actor, ticket: ticket.agent_id is None and ticket.team_id is None)
+is_follower = Rule(lambda actor, ticket: actor.id in ticket.follower_ids)
+is_requester = Rule(lambda actor, ticket: ticket.user_id == actor.id)
+is_cc = Rule(lambda actor, ticket: actor.id in ticket.cc_ids)
+in_ticket_organization = Rule(
+    lambda actor, ticket: (
+        ticket.organization_id is not None and ticket.organization_id == actor.organization_id
+    )
+)
+
+agent_sees_ticket = is_agent & (
+    has("tickets.view_all") | is_assignee | in_assigned_team | is_unassigned | is_follower
+)
+user_sees_ticket = is_user & (
+    is_requester | is_cc | (has("tickets.view_organization") & in_ticket_organization)
+)
+can_view_ticket = agent_sees_ticket | user_sees_ticket
+can_reply = (agent_sees_ticket & has("tickets.reply")) | user_sees_ticket
+can_add_note = agent_sees_ticket & has("tickets.reply")
+can_see_notes = is_agent
+can_edit_ticket = agent_sees_ticket & has("tickets.edit")
+can_assign = agent_sees_ticket & has("tickets.assign")
+can_merge = agent_sees_ticket & has("tickets.merge")
+can_delete_ticket = agent_sees_ticket & has("tickets.delete")
+can_submit_ticket = has("tickets.submit")
+can_create_ticket_for_user = is_agent & has("tickets.edit")
+
+# People.
+can_view_people = is_agent
+can_edit_people = is_agent & has("crm.edit")
+can_manage_agents = is_admin
+
+
+def visible_tickets(actor: Actor, ticket, followers, cc) -> ColumnElement[bool]:
+    """The SQL twin of `can_view_ticket`, for list queries (`ticket` is the model class)."""
+    if actor.is_agent:
+        if actor.has("tickets.view_all"):
+            return true()
+        follows = (
+            followers.select()
+            .where(followers.c.ticket_id == ticket.id, followers.c.agent_id == actor.id)
+            .exists()
+        )
+        return or_(
+            ticket.agent_id == actor.id,
+            ticket.team_id.in_(actor.team_ids) if actor.team_ids else false(),
+            and_(ticket.agent_id.is_(None), ticket.team_id.is_(None)),
+            follows,
+        )
+    if actor.is_user:
+        copied = cc.select().where(cc.c.ticket_id == ticket.id, cc.c.user_id == actor.id).exists()
+        clauses = [ticket.user_id == actor.id, copied]
+        if actor.has("tickets.view_organization") and actor.organization_id is not None:
+            clauses.append(ticket.organization_id == actor.organization_id)
+        return or_(*clauses)
+    return false()

@@ -1,0 +1,29 @@
+"""Serve the built static portal from the same process (the embedded default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+from werkzeug.security import safe_join
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/", defaults={"path": ""})
+@bp.get("/<path:path>")
+def portal_file(path: str):
+    """Serve a file of the portal, `index.html` for a folder, the portal's 404 page otherwise."""
+    root = Path(current_app.config["PORTAL_DIR"]).resolve()
+    if path.startswith(("api/", "agent/", "portal/")):
+        abort(404)
+    target = safe_join(str(root), path)
+    if target is not None:
+        candidate = Path(target)
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        if candidate.is_file():
+            return send_from_directory(root, candidate.relative_to(root).as_posix(), max_age=300)
+    if (root / "404.html").is_file():
+        return send_from_directory(root, "404.html"), 404
+    abort(404)

@@ -1,0 +1,1 @@
+"""Tickets: status rules, messages, attachments, history, merging."""

@@ -1,0 +1,131 @@
+"""Messages on a ticket: public replies and internal notes, with their attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from ticketapi import permissions as rules
+from ticketapi.errors import Conflict, Forbidden, Invalid
+from ticketapi.extensions import db
+from ticketapi.permissions import Actor
+from ticketapi.tickets import history
+from ticketapi.tickets.models import Attachment, Message, Ticket
+from ticketapi.tickets.rendering import body_html
+from ticketapi.tickets.services import get_ticket, set_status
+from ticketapi.tickets.status import Happening, Status
+
+
+def messages_query(actor: Actor, ticket_id: int) -> Select:
+    """The ticket's messages, oldest first; users never see internal notes."""
+    ticket = get_ticket(actor, ticket_id)
+    query = (
+        select(Message)
+        .where(Message.ticket_id == ticket.id)
+        .options(selectinload(Message.attachments))
+        .order_by(Message.created_at, Message.id)
+    )
+    if not rules.can_see_notes(actor):
+        query = query.where(Message.note.is_(False))
+    return query
+
+
+def post_message(
+    actor: Actor,
+    ticket_id: int,
+    *,
+    body: str,
+    now: datetime,
+    note: bool = False,
+    html: str | None = None,
+    status: str | None = None,
+    attachment_ids: list[int] | None = None,
+) -> Message:
+    """Add a reply or a note and move the ticket's status by the rules."""
+    ticket = get_ticket(actor, ticket_id)
+    if ticket.merged_into_id is not None:
+        raise Conflict(
+            f"Ticket {ticket.ref} was merged into ticket {ticket.merged_into_id}: reply there.",
+            extra={"merged_into_id": ticket.merged_into_id},
+        )
+    _check_may_post(actor, ticket, note=note, status=status)
+    message = Message(
+        ticket_id=ticket.id,
+        body=body,
+        body_html=body_html(body, html),
+        note=note,
+        author_type="agent" if actor.is_agent else "user",
+        author_agent_id=actor.id if actor.is_agent else None,
+        author_user_id=actor.id if actor.is_user else None,
+        author_name=actor.name,
+        created_at=now,
+    )
+    db.session.add(message)
+    db.session.flush()
+    for attachment in _own_uploads(actor, attachment_ids or []):
+        attachment.message_id = message.id
+    history.record(
+        ticket,
+        actor,
+        "note" if note else "reply",
+        now=now,
+        message_id=message.id,
+        attachments=len(attachment_ids or []),
+    )
+    if note:
+        pass  # Internal notes change no status.
+    elif actor.is_agent:
+        set_status(actor, ticket, Happening.AGENT_REPLIED, _status(status), now=now)
+        if ticket.first_agent_reply_at is None:
+            ticket.first_agent_reply_at = now
+    else:
+        set_status(actor, ticket, Happening.USER_REPLIED, None, now=now)
+    ticket.updated_at = now
+    return message
+
+
+def _check_may_post(actor: Actor, ticket: Ticket, *, note: bool, status: str | None) -> None:
+    if note and not rules.can_add_note(actor, ticket):
+        raise Forbidden("Internal notes are for agents with the tickets.reply permission.")
+    if not note and not rules.can_reply(actor, ticket):
+        raise Forbidden("Replying needs the tickets.reply permission.")
+    if status is not None and (note or not actor.is_agent):
+        raise Invalid(
+            "Only an agent's public reply can set a status.", fields={"status": "not allowed here"}
+        )
+    if (
+        status is not None
+        and status != Status.AWAITING_USER
+        and not rules.can_edit_ticket(actor, ticket)
+    ):
+        raise Forbidden("Setting that status needs the tickets.edit permission.")
+
+
+def _status(value: str | None) -> Status | None:
+    return None if value is None else Status(value)
+
+
+def _own_uploads(actor: Actor, attachment_ids: list[int]) -> list[Attachment]:
+    """The actor's own uploads not yet sent: nobody can attach another person's file."""
+    wanted = list(dict.fromkeys(attachment_ids))
+    if not wanted:
+        return []
+    found = list(
+        db.session.scalars(
+            select(Attachment).where(
+                Attachment.id.in_(wanted),
+                Attachment.message_id.is_(None),
+                Attachment.uploader_type == actor.kind,
+                Attachment.uploader_id == actor.id,
+            )
+        )
+    )
+    missing = sorted(set(wanted) - {a.id for a in found})
+    if missing:
+        raise Invalid(
+            f"Upload {', '.join(map(str, missing))} is not yours to attach, or was sent already.",
+            fields={"attachment_ids": f"unknown: {', '.join(map(str, missing))}"},
+        )
+    return found

@@ -1,0 +1,165 @@
+"""Request and response schemas for tickets and everything on them."""
+
+from __future__ import annotations
+
+from apiflask import Schema, fields
+from apiflask.validators import Length, OneOf, Range, Regexp
+
+from ticketapi.pagination import PageArgs
+from ticketapi.schemas import (
+    email_field,
+    id_field,
+    ids_field,
+    name_field,
+    text_field,
+    timestamp_field,
+)
+from ticketapi.tickets.status import SOURCES, STATUSES
+
+SUBJECT = {"validate": Length(min=1, max=300)}
+LABEL = fields.String(validate=[Length(min=1, max=50), Regexp(r"^[^,\s][^,]*$")])
+URGENCY = Range(min=1, max=10)
+ORDERS = ("created_at", "-created_at", "updated_at", "-updated_at", "urgency", "-urgency")
+
+
+class SlaStateOut(Schema):
+    sla_id = fields.Integer(required=True)
+    due_at = timestamp_field(allow_none=True)
+    state = fields.String(required=True)
+
+
+class TicketOut(Schema):
+    id = fields.Integer(required=True)
+    ref = fields.String(required=True)
+    subject = fields.String(required=True)
+    status = fields.String(required=True)
+    source = fields.String(required=True)
+    urgency = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    organization_id = fields.Integer(allow_none=True)
+    agent_id = fields.Integer(allow_none=True)
+    team_id = fields.Integer(allow_none=True)
+    cc = fields.List(fields.Integer(), attribute="cc_ids")
+    followers = fields.List(fields.Integer(), attribute="follower_ids")
+    labels = fields.List(fields.String())
+    merged_into_id = fields.Integer(allow_none=True)
+    version = fields.Integer(required=True)
+    created_at = timestamp_field()
+    updated_at = timestamp_field()
+    resolved_at = timestamp_field(allow_none=True)
+    sla = fields.Method("sla_states", metadata={"type": "array", "items": {"type": "object"}})
+
+    def sla_states(self, ticket) -> list:
+        return list(getattr(ticket, "sla_states", []))
+
+
+class TicketIn(Schema):
+    """One schema for every submitter: the service says which fields each may use."""
+
+    subject = fields.String(required=True, **SUBJECT)
+    message = text_field(required=True)
+    name = name_field()
+    email = email_field()
+    cc = fields.List(email_field(), validate=Length(max=50))
+    user_id = id_field()
+    source = fields.String(validate=OneOf(SOURCES))
+    urgency = fields.Integer(validate=URGENCY)
+    agent_id = id_field(allow_none=True)
+    team_id = id_field(allow_none=True)
+    labels = fields.List(LABEL, validate=Length(max=50))
+
+
+class SubmittedOut(Schema):
+    id = fields.Integer(required=True)
+    ref = fields.String(required=True)
+    status = fields.String(required=True)
+
+
+class TicketPatch(Schema):
+    version = fields.Integer(validate=Range(min=1))
+    subject = fields.String(**SUBJECT)
+    status = fields.String(validate=OneOf(STATUSES))
+    urgency = fields.Integer(validate=URGENCY)
+    agent_id = id_field(allow_none=True)
+    team_id = id_field(allow_none=True)
+    labels = fields.List(LABEL, validate=Length(max=50))
+    cc = ids_field()
+    followers = ids_field()
+
+
+class TicketFilter(PageArgs):
+    status = fields.DelimitedList(fields.String(validate=OneOf(STATUSES)))
+    agent_id = fields.Integer(validate=Range(min=0), metadata={"description": "0: unassigned"})
+    team_id = fields.Integer(validate=Range(min=0), metadata={"description": "0: no team"})
+    organization_id = fields.Integer(validate=Range(min=0))
+    user_id = fields.Integer(validate=Range(min=0))
+    following = fields.String(validate=OneOf(["me"]))
+    sla_state = fields.String(validate=OneOf(["ok", "warning", "failed", "done"]))
+    label = fields.String(validate=Length(max=50))
+    q = fields.String(validate=Length(max=200))
+    order = fields.String(validate=OneOf(ORDERS), load_default="-created_at")
+    include_merged = fields.Boolean(load_default=False)
+
+
+class AuthorOut(Schema):
+    type = fields.String(required=True)
+    id = fields.Integer(allow_none=True)
+    name = fields.String(required=True)
+
+
+class AttachmentOut(Schema):
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    message_id = fields.Integer(allow_none=True)
+    created_at = timestamp_field()
+
+
+class MessageOut(Schema):
+    id = fields.Integer(required=True)
+    ticket_id = fields.Integer(required=True)
+    body = fields.String(required=True)
+    body_html = fields.String(required=True)
+    note = fields.Boolean(required=True)
+    author = fields.Nested(AuthorOut, required=True)
+    created_at = timestamp_field()
+    attachments = fields.List(fields.Nested(AttachmentOut))
+
+
+class MessageIn(Schema):
+    body = text_field(required=True)
+    body_html = fields.String(validate=Length(max=500_000))
+    note = fields.Boolean(load_default=False)
+    status = fields.String(validate=OneOf(STATUSES))
+    attachment_ids = fields.List(id_field(), validate=Length(max=20), load_default=list)
+
+
+class FollowerIn(Schema):
+    agent_id = id_field(required=True)
+
+
+class CcIn(Schema):
+    user_id = id_field()
+    email = email_field()
+
+
+class MergeIn(Schema):
+    into_id = id_field(required=True)
+
+
+class EventOut(Schema):
+    id = fields.Integer(required=True)
+    ticket_id = fields.Integer(required=True)
+    created_at = timestamp_field()
+    kind = fields.String(required=True)
+    actor = fields.Method("actor_of", metadata={"type": "object"})
+    data = fields.Dict()
+
+    def actor_of(self, event) -> dict:
+        return {"type": event.actor_type, "id": event.actor_id, "name": event.actor_name}
+
+
+class UploadIn(Schema):
+    file = fields.File(required=True)

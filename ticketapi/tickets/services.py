@@ -1,0 +1,395 @@
+"""Ticket services: open, find, list, change and delete tickets.
+
+Every function takes the acting `Actor` and `now`; access is checked here, so
+views stay flat and no route can forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ticketapi import permissions as rules
+from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
+from ticketapi.extensions import db
+from ticketapi.people import services as people
+from ticketapi.people.models import Agent, Team, User
+from ticketapi.permissions import Actor
+from ticketapi.tickets import history
+from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
+from ticketapi.tickets.refs import new_ref
+from ticketapi.tickets.rendering import body_html
+from ticketapi.tickets.status import Happening, Status, next_status
+
+T = TypeVar("T")
+REF_ATTEMPTS = 5
+
+
+def with_relations(query: Select) -> Select:
+    return query.options(
+        selectinload(Ticket.cc), selectinload(Ticket.followers), selectinload(Ticket.label_rows)
+    )
+
+
+def get_ticket(actor: Actor, ticket_id: int, rule=rules.can_view_ticket) -> Ticket:
+    """Return the ticket if the actor may see it; 404 otherwise, so ids are not probed."""
+    ticket = db.session.scalar(with_relations(select(Ticket).where(Ticket.id == ticket_id)))
+    if ticket is None or not rules.can_view_ticket(actor, ticket):
+        raise NotFound(f"There is no ticket {ticket_id}.")
+    if not rule(actor, ticket):
+        raise Forbidden("You may see this ticket but not do that: ask an admin for the permission.")
+    return ticket
+
+
+def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticket:
+    """Open a ticket: a public submission, a signed-in user's, or an agent's for a user."""
+    if actor.is_agent:
+        if not rules.can_create_ticket_for_user(actor):
+            raise Forbidden("Opening tickets for users needs the tickets.edit permission.")
+        user = _requester_for_agent(actor, values, now=now)
+        source = values.get("source") or "agent"
+    else:
+        if not rules.can_submit_ticket(actor):
+            raise Forbidden("Submitting tickets is not open to you: sign in, or contact us.")
+        user = _requester_for_portal(actor, values, now=now)
+        source = "portal"
+    ticket = Ticket(
+        subject=values["subject"].strip(),
+        status=next_status(None, Happening.OPENED),
+        source=source,
+        urgency=values.get("urgency", 5),
+        user=user,
+        organization_id=user.organization_id,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+    )
+    ticket.cc = [_user_by_email(email, now=now) for email in values.get("cc", [])]
+    _insert_with_unique_ref(ticket)
+    history.record(ticket, actor, "opened", now=now, status=ticket.status, source=source)
+    author = actor if not actor.is_agent else people.user_actor(user)
+    db.session.add(
+        Message(
+            ticket_id=ticket.id,
+            body=values["message"],
+            body_html=body_html(values["message"]),
+            note=False,
+            author_type="user",
+            author_user_id=user.id,
+            author_name=user.name if author.is_anonymous else author.name,
+            created_at=now,
+        )
+    )
+    if actor.is_agent:
+        changes = {k: values[k] for k in ("agent_id", "team_id", "labels") if k in values}
+        if changes:
+            _apply_changes(actor, ticket, changes, now=now)
+    return ticket
+
+
+def _insert_with_unique_ref(ticket: Ticket) -> None:
+    for _attempt in range(REF_ATTEMPTS):
+        ticket.ref = new_ref()
+        if db.session.scalar(select(exists().where(Ticket.ref == ticket.ref))):
+            continue
+        db.session.add(ticket)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise Conflict("Could not find a free ticket reference: try again.")
+
+
+def _requester_for_portal(actor: Actor, values: dict, *, now: datetime) -> User:
+    if actor.is_user:
+        return db.session.get(User, actor.id)
+    missing = {
+        f: "Missing data for required field." for f in ("name", "email") if not values.get(f)
+    }
+    if missing:
+        raise Invalid("Tell us your name and email so we can answer.", fields=missing)
+    return people.find_user(values["email"]) or people.register_user(
+        email=values["email"], name=values["name"], now=now
+    )
+
+
+def _requester_for_agent(actor: Actor, values: dict, *, now: datetime) -> User:
+    if values.get("user_id"):
+        return people.get_user(actor, values["user_id"])
+    if not values.get("email"):
+        raise Invalid(
+            "Say whom the ticket is for: user_id, or email (and name).",
+            fields={"user_id": "give user_id or email"},
+        )
+    return people.find_user(values["email"]) or people.register_user(
+        email=values["email"], name=values.get("name") or values["email"], now=now
+    )
+
+
+def _user_by_email(email: str, *, now: datetime) -> User:
+    return people.find_user(email) or people.register_user(email=email, name=email, now=now)
+
+
+def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
+    """The tickets the actor may see, filtered and ordered as asked."""
+    if actor.is_anonymous:
+        raise NotFound("Sign in to see tickets.")
+    query = select(Ticket).where(rules.visible_tickets(actor, Ticket, ticket_followers, ticket_cc))
+    if statuses := filters.get("status"):
+        query = query.where(Ticket.status.in_(statuses))
+    for name in ("agent_id", "team_id", "organization_id", "user_id"):
+        if name in filters:
+            column = getattr(Ticket, name)
+            value = filters[name]
+            query = query.where(column.is_(None) if value == 0 else column == value)
+    if filters.get("following") == "me":
+        if not actor.is_agent:
+            raise Invalid("following=me is for agents.", fields={"following": "agents only"})
+        query = query.where(
+            exists().where(
+                ticket_followers.c.ticket_id == Ticket.id, ticket_followers.c.agent_id == actor.id
+            )
+        )
+    if label := filters.get("label"):
+        query = query.where(
+            exists().where(TicketLabel.ticket_id == Ticket.id, TicketLabel.name == label)
+        )
+    if q := (filters.get("q") or "").strip():
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(Ticket.subject.ilike(pattern, escape="\\"), Ticket.ref == q.upper())
+        )
+    if not filters.get("include_merged"):
+        query = query.where(Ticket.merged_into_id.is_(None))
+    order = filters.get("order", "-created_at")
+    column = getattr(Ticket, order.lstrip("-"))
+    query = query.order_by(column.desc() if order.startswith("-") else column.asc())
+    return with_relations(query.order_by(Ticket.id.desc()))
+
+
+def update_ticket(
+    actor: Actor, ticket_id: int, changes: dict[str, Any], *, version: int, now: datetime
+) -> Ticket:
+    """Apply an agent's changes, unless someone else changed the ticket since `version`."""
+    ticket = get_ticket(actor, ticket_id)
+    if ticket.version != version:
+        raise stale(ticket, version)
+    _apply_changes(actor, ticket, changes, now=now)
+    return flush_or_conflict(ticket, version)
+
+
+def stale(ticket: Ticket, version: int) -> Conflict:
+    from ticketapi.tickets.schemas import TicketOut
+
+    return Conflict(
+        f"Ticket {ticket.ref} changed since version {version}: it is now at version "
+        f"{ticket.version}. Look at the current state, then send your change again.",
+        extra={"current": TicketOut().dump(ticket)},
+        headers={"ETag": ticket.etag},
+    )
+
+
+def flush_or_conflict(ticket: Ticket, version: int) -> Ticket:
+    """Write the change; if another request won the race, answer 409 with its state."""
+    ticket_id = ticket.id
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        fresh = db.session.scalar(with_relations(select(Ticket).where(Ticket.id == ticket_id)))
+        raise stale(fresh, version) from None
+    return ticket
+
+
+def retry_on_race(action: Callable[[], T], attempts: int = 3) -> T:
+    """Run an additive change again when a concurrent update bumped the ticket's version."""
+    for attempt in range(attempts):
+        try:
+            result = action()
+            db.session.flush()
+            return result
+        except StaleDataError:
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise Conflict("The ticket is changing quickly: try again.") from None
+    raise AssertionError("unreachable")
+
+
+EDIT_FIELDS = ("subject", "status", "urgency", "labels", "cc", "followers")
+ASSIGN_FIELDS = ("agent_id", "team_id")
+
+
+def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now: datetime):
+    if any(f in changes for f in EDIT_FIELDS) and not rules.can_edit_ticket(actor, ticket):
+        raise Forbidden("Changing tickets needs the tickets.edit permission.")
+    if any(f in changes for f in ASSIGN_FIELDS) and not rules.can_assign(actor, ticket):
+        raise Forbidden("Assigning tickets needs the tickets.assign permission.")
+    if ticket.merged_into_id is not None:
+        raise Conflict(
+            f"Ticket {ticket.ref} was merged into ticket {ticket.merged_into_id}: change that one."
+        )
+    changed = False
+    for field in ("subject", "urgency"):
+        if field in changes and getattr(ticket, field) != changes[field]:
+            history.record(
+                ticket, actor, field, now=now, old=getattr(ticket, field), new=changes[field]
+            )
+            setattr(ticket, field, changes[field])
+            changed = True
+    if "status" in changes:
+        changed |= set_status(
+            actor, ticket, Happening.AGENT_SET_STATUS, Status(changes["status"]), now=now
+        )
+    if "agent_id" in changes and changes["agent_id"] != ticket.agent_id:
+        agent = _active_agent(changes["agent_id"])
+        history.record(
+            ticket, actor, "agent", now=now, old=ticket.agent_id, new=changes["agent_id"]
+        )
+        ticket.agent = agent
+        changed = True
+    if "team_id" in changes and changes["team_id"] != ticket.team_id:
+        team = (
+            None if changes["team_id"] is None else _existing(Team, changes["team_id"], "team_id")
+        )
+        history.record(ticket, actor, "team", now=now, old=ticket.team_id, new=changes["team_id"])
+        ticket.team = team
+        changed = True
+    if "labels" in changes:
+        changed |= _set_labels(actor, ticket, changes["labels"], now=now)
+    if "cc" in changes:
+        wanted = [_existing(User, uid, "cc") for uid in dict.fromkeys(changes["cc"])]
+        changed |= _set_members(actor, ticket, "cc", wanted, now=now)
+    if "followers" in changes:
+        wanted = [_active_agent(aid, "followers") for aid in dict.fromkeys(changes["followers"])]
+        changed |= _set_members(actor, ticket, "followers", wanted, now=now)
+    if changed:
+        ticket.updated_at = now
+
+
+def set_status(
+    actor: Actor, ticket: Ticket, happening: Happening, requested: Status | None, *, now: datetime
+) -> bool:
+    """Move the ticket by the status rules; record it and return whether it changed."""
+    new = next_status(Status(ticket.status), happening, requested)
+    if new == ticket.status:
+        return False
+    history.record(ticket, actor, "status", now=now, old=ticket.status, new=new.value)
+    ticket.status = new.value
+    ticket.status_changed_at = now
+    ticket.resolved_at = now if new is Status.RESOLVED else None
+    ticket.updated_at = now
+    return True
+
+
+def _set_labels(actor: Actor, ticket: Ticket, labels: list[str], *, now: datetime) -> bool:
+    wanted = sorted({label.strip().lower() for label in labels if label.strip()})
+    if wanted == ticket.labels:
+        return False
+    history.record(ticket, actor, "labels", now=now, old=ticket.labels, new=wanted)
+    keep = [row for row in ticket.label_rows if row.name in wanted]
+    ticket.label_rows = keep + [TicketLabel(name=n) for n in wanted if n not in ticket.labels]
+    return True
+
+
+def _set_members(actor: Actor, ticket: Ticket, field: str, wanted: list, *, now: datetime) -> bool:
+    current = getattr(ticket, field)
+    old_ids, new_ids = [m.id for m in current], [m.id for m in wanted]
+    if sorted(old_ids) == sorted(new_ids):
+        return False
+    history.record(ticket, actor, field, now=now, old=sorted(old_ids), new=sorted(new_ids))
+    setattr(ticket, field, wanted)
+    return True
+
+
+def add_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:
+    """Follow a ticket: any agent who sees it may follow it; others need tickets.edit."""
+    ticket = get_ticket(actor, ticket_id, rules.is_agent)
+    if agent_id != actor.id and not rules.can_edit_ticket(actor, ticket):
+        raise Forbidden("Adding other agents as followers needs the tickets.edit permission.")
+    agent = _active_agent(agent_id, "agent_id")
+    if agent not in ticket.followers:
+        history.record(ticket, actor, "follower_added", now=now, agent_id=agent.id)
+        ticket.followers.append(agent)
+        ticket.updated_at = now
+    return ticket
+
+
+def remove_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:
+    ticket = get_ticket(actor, ticket_id, rules.is_agent)
+    if agent_id != actor.id and not rules.can_edit_ticket(actor, ticket):
+        raise Forbidden("Removing other agents' follows needs the tickets.edit permission.")
+    follower = next((a for a in ticket.followers if a.id == agent_id), None)
+    if follower is None:
+        raise NotFound(f"Agent {agent_id} does not follow ticket {ticket_id}.")
+    history.record(ticket, actor, "follower_removed", now=now, agent_id=agent_id)
+    ticket.followers.remove(follower)
+    ticket.updated_at = now
+    return ticket
+
+
+def add_cc(actor: Actor, ticket_id: int, values: dict, *, now: datetime) -> Ticket:
+    """CC a user: agents with tickets.edit, or the ticket's own requester."""
+    ticket = get_ticket(actor, ticket_id)
+    if not (rules.can_edit_ticket(actor, ticket) or rules.is_requester(actor, ticket)):
+        raise Forbidden("Only the requester or an agent with tickets.edit can CC people.")
+    if values.get("user_id"):
+        if not actor.is_agent:
+            raise Invalid("Add people by email.", fields={"user_id": "agents only; use email"})
+        user = _existing(User, values["user_id"], "user_id")
+    elif values.get("email"):
+        user = _user_by_email(values["email"], now=now)
+    else:
+        raise Invalid("Give user_id or email.", fields={"email": "give user_id or email"})
+    if user.id == ticket.user_id:
+        raise Invalid("The requester gets every reply already.", fields={"email": "requester"})
+    if user not in ticket.cc:
+        history.record(ticket, actor, "cc_added", now=now, user_id=user.id)
+        ticket.cc.append(user)
+        ticket.updated_at = now
+    return ticket
+
+
+def remove_cc(actor: Actor, ticket_id: int, user_id: int, *, now: datetime) -> Ticket:
+    ticket = get_ticket(actor, ticket_id)
+    if not (
+        rules.can_edit_ticket(actor, ticket)
+        or rules.is_requester(actor, ticket)
+        or (actor.is_user and actor.id == user_id)
+    ):
+        raise Forbidden("Only the requester, the CC'd user or an agent with tickets.edit can.")
+    member = next((u for u in ticket.cc if u.id == user_id), None)
+    if member is None:
+        raise NotFound(f"User {user_id} is not CC'd on ticket {ticket_id}.")
+    history.record(ticket, actor, "cc_removed", now=now, user_id=user_id)
+    ticket.cc.remove(member)
+    ticket.updated_at = now
+    return ticket
+
+
+def delete_ticket(actor: Actor, ticket_id: int) -> None:
+    ticket = get_ticket(actor, ticket_id, rules.can_delete_ticket)
+    db.session.delete(ticket)
+
+
+def _active_agent(agent_id: int | None, field: str = "agent_id") -> Agent | None:
+    if agent_id is None:
+        return None
+    agent = db.session.get(Agent, agent_id)
+    if agent is None or not agent.active:
+        raise Invalid(f"There is no active agent {agent_id}.", fields={field: "unknown agent"})
+    return agent
+
+
+def _existing(model, object_id: int, field: str):
+    found = db.session.get(model, object_id)
+    if found is None:
+        raise Invalid(f"There is no {field} {object_id}.", fields={field: "unknown id"})
+    return found

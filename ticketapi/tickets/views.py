@@ -1,0 +1,261 @@
+"""Routes for tickets, their messages, followers, CCs, history, merging and attachments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apiflask import APIBlueprint
+from flask import current_app, request, send_file
+
+from ticketapi.auth.current import current_actor
+from ticketapi.errors import Invalid, PreconditionRequired
+from ticketapi.extensions import db, limiter
+from ticketapi.pagination import PageArgs, page_of, paginate
+from ticketapi.permissions import can_see_notes
+from ticketapi.tickets import attachments, conversation, history, merge, schemas, services
+from ticketapi.timeutil import utcnow
+
+bp = APIBlueprint("tickets", __name__, url_prefix="/api/v1", tag="Tickets")
+SECURED = {"security": "BearerAuth"}
+
+
+def submit_limit() -> str:
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+def signed_in() -> bool:
+    return not current_actor().is_anonymous
+
+
+@bp.get("/tickets")
+@bp.input(schemas.TicketFilter, location="query")
+@bp.output(page_of(schemas.TicketOut))
+@bp.doc(summary="List the tickets you may see, filtered; newest first", **SECURED)
+def list_tickets(query_data):
+    page, per_page = query_data.pop("page"), query_data.pop("per_page")
+    return paginate(services.tickets_query(current_actor(), query_data), page, per_page)
+
+
+@bp.post("/tickets")
+@limiter.limit(submit_limit, exempt_when=signed_in)
+@bp.input(schemas.TicketIn)
+@bp.output(schemas.SubmittedOut, status_code=201)
+@bp.doc(
+    summary="Open a ticket: public submission without a token (name, email, subject, "
+    "message, cc), or for a user as an agent"
+)
+def open_ticket(json_data):
+    ticket = services.open_ticket(current_actor(), json_data, now=utcnow())
+    db.session.commit()
+    return ticket, 201, {"Location": f"/api/v1/tickets/{ticket.id}"}
+
+
+@bp.get("/tickets/<int:ticket_id>")
+@bp.output(schemas.TicketOut)
+@bp.doc(summary="Get a ticket; its ETag is the version to send back with changes", **SECURED)
+def get_ticket(ticket_id: int):
+    ticket = services.get_ticket(current_actor(), ticket_id)
+    return ticket, 200, {"ETag": ticket.etag}
+
+
+@bp.patch("/tickets/<int:ticket_id>")
+@bp.input(schemas.TicketPatch)
+@bp.output(schemas.TicketOut)
+@bp.doc(
+    summary="Change a ticket; send If-Match with its ETag (or version): a stale one gets 409",
+    responses={409: "The ticket changed since your version: the error carries its state"},
+    **SECURED,
+)
+def update_ticket(ticket_id: int, json_data):
+    version = _expected_version(json_data.pop("version", None))
+    ticket = services.update_ticket(
+        current_actor(), ticket_id, json_data, version=version, now=utcnow()
+    )
+    db.session.commit()
+    return ticket, 200, {"ETag": ticket.etag}
+
+
+def _expected_version(body_version: int | None) -> int:
+    header = request.headers.get("If-Match")
+    if header is not None:
+        tag = header.strip().removeprefix("W/").strip('"')
+        if not tag.isdigit():
+            raise Invalid(
+                'If-Match must be the ticket\'s ETag, such as "3".',
+                fields={"If-Match": "not an ETag"},
+            )
+        return int(tag)
+    if body_version is None:
+        raise PreconditionRequired(
+            "Say which version you are changing: send If-Match with the ticket's ETag, "
+            "or version in the body.",
+            fields={"version": "required (or If-Match)"},
+        )
+    return body_version
+
+
+@bp.delete("/tickets/<int:ticket_id>")
+@bp.output({}, status_code=204)
+@bp.doc(summary="Delete a ticket and everything on it (tickets.delete)", **SECURED)
+def delete_ticket(ticket_id: int):
+    services.delete_ticket(current_actor(), ticket_id)
+    db.session.commit()
+    return ""
+
+
+@bp.post("/tickets/<int:ticket_id>/merge")
+@bp.input(schemas.MergeIn)
+@bp.output(schemas.TicketOut)
+@bp.doc(summary="Merge this ticket into another; returns the surviving ticket", **SECURED)
+def merge_ticket(ticket_id: int, json_data):
+    target = merge.merge_tickets(current_actor(), ticket_id, json_data["into_id"], now=utcnow())
+    db.session.commit()
+    return target
+
+
+# Messages
+
+
+@bp.get("/tickets/<int:ticket_id>/messages")
+@bp.input(PageArgs, location="query")
+@bp.output(page_of(schemas.MessageOut))
+@bp.doc(summary="The conversation, oldest first (notes for agents only)", **SECURED)
+def list_messages(ticket_id: int, query_data):
+    return paginate(conversation.messages_query(current_actor(), ticket_id), **query_data)
+
+
+@bp.post("/tickets/<int:ticket_id>/messages")
+@bp.input(schemas.MessageIn)
+@bp.output(schemas.MessageOut, status_code=201)
+@bp.doc(summary="Reply, or add an internal note (note: true); status rules apply", **SECURED)
+def post_message(ticket_id: int, json_data):
+    actor, now = current_actor(), utcnow()
+    html = json_data.pop("body_html", None)
+    message = services.retry_on_race(
+        lambda: conversation.post_message(actor, ticket_id, now=now, html=html, **json_data)
+    )
+    db.session.commit()
+    return message
+
+
+# Followers and CCs
+
+
+@bp.get("/tickets/<int:ticket_id>/followers")
+@bp.output(schemas.TicketOut)
+@bp.doc(summary="The ticket, with its followers", **SECURED)
+def list_followers(ticket_id: int):
+    return services.get_ticket(current_actor(), ticket_id)
+
+
+@bp.post("/tickets/<int:ticket_id>/followers")
+@bp.input(schemas.FollowerIn)
+@bp.output(schemas.TicketOut)
+@bp.doc(summary="Follow a ticket (yourself), or add a follower (tickets.edit)", **SECURED)
+def add_follower(ticket_id: int, json_data):
+    actor, now = current_actor(), utcnow()
+    ticket = services.retry_on_race(
+        lambda: services.add_follower(actor, ticket_id, json_data["agent_id"], now=now)
+    )
+    db.session.commit()
+    return ticket
+
+
+@bp.delete("/tickets/<int:ticket_id>/followers/<int:agent_id>")
+@bp.output(schemas.TicketOut)
+@bp.doc(summary="Stop following, or remove a follower (tickets.edit)", **SECURED)
+def remove_follower(ticket_id: int, agent_id: int):
+    actor, now = current_actor(), utcnow()
+    ticket = services.retry_on_race(
+        lambda: services.remove_follower(actor, ticket_id, agent_id, now=now)
+    )
+    db.session.commit()
+    return ticket
+
+
+@bp.get("/tickets/<int:ticket_id>/cc")
+@bp.output(schemas.TicketOut)
+@bp.doc(summary="The ticket, with its CC'd users", **SECURED)
+def list_cc(ticket_id: int):
+    return services.get_ticket(current_actor(), ticket_id)
+
+
+@bp.post("/tickets/<int:ticket_id>/cc")
+@bp.input(schemas.CcIn)
+@bp.output(schemas.TicketOut)
+@bp.doc(summary="CC a user by id (agents) or email", **SECURED)
+def add_cc(ticket_id: int, json_data):
+    actor, now = current_actor(), utcnow()
+    ticket = services.retry_on_race(lambda: services.add_cc(actor, ticket_id, json_data, now=now))
+    db.session.commit()
+    return ticket
+
+
+@bp.delete("/tickets/<int:ticket_id>/cc/<int:user_id>")
+@bp.output(schemas.TicketOut)
+@bp.doc(summary="Remove a CC'd user", **SECURED)
+def remove_cc(ticket_id: int, user_id: int):
+    actor, now = current_actor(), utcnow()
+    ticket = services.retry_on_race(lambda: services.remove_cc(actor, ticket_id, user_id, now=now))
+    db.session.commit()
+    return ticket
+
+
+@bp.get("/tickets/<int:ticket_id>/history")
+@bp.input(PageArgs, location="query")
+@bp.output(page_of(schemas.EventOut))
+@bp.doc(summary="Every change to the ticket: who, when, what (agents)", **SECURED)
+def list_history(ticket_id: int, query_data):
+    ticket = services.get_ticket(current_actor(), ticket_id, can_see_notes)
+    return paginate(history.events_query(ticket), **query_data)
+
+
+# Attachments
+
+
+@bp.post("/uploads")
+@bp.input(schemas.UploadIn, location="files")
+@bp.output(schemas.AttachmentOut, status_code=201)
+@bp.doc(summary="Upload a file to attach to your next message (attachment_ids)", **SECURED)
+def upload(files_data):
+    file = files_data["file"]
+    attachment = attachments.store_upload(
+        current_actor(),
+        file.stream,
+        filename=file.filename or "attachment",
+        content_type=file.mimetype or "",
+        root=Path(current_app.config["INSTANCE_DIR"]) / "attachments",
+        max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
+        now=utcnow(),
+    )
+    db.session.commit()
+    return attachment
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@bp.output(schemas.AttachmentOut)
+@bp.doc(summary="An attachment's name, type and size", **SECURED)
+def get_attachment(attachment_id: int):
+    return attachments.get_attachment(current_actor(), attachment_id)
+
+
+@bp.get("/attachments/<int:attachment_id>/download")
+@bp.doc(
+    summary="Download an attachment (always as a file, never shown inline)",
+    responses={200: {"description": "The file", "content": {"application/octet-stream": {}}}},
+    **SECURED,
+)
+def download_attachment(attachment_id: int):
+    attachment = attachments.get_attachment(current_actor(), attachment_id)
+    root = Path(current_app.config["INSTANCE_DIR"]) / "attachments"
+    response = send_file(
+        attachments.storage_path(root, attachment.sha256),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
