@@ -165,3 +165,91 @@ def visible_tickets(actor: Actor, ticket, followers, cc) -> ColumnElement[bool]:
             clauses.append(ticket.organization_id == actor.organization_id)
         return or_(*clauses)
     return false()
+
+
+# Community.
+# Suggestions: the target is a Suggestion; comments: a SuggestionComment. Anyone may look
+# where "everyone" grants community.view; only signed-in users post, vote and comment.
+is_suggestion_author = Rule(
+    lambda actor, suggestion: actor.is_user and suggestion.author_id == actor.id
+)
+is_new_suggestion = Rule(lambda _actor, suggestion: suggestion.status == "new")
+is_comment_author = Rule(
+    lambda actor, comment: (
+        not actor.is_anonymous
+        and comment.author_type == actor.kind
+        and comment.author_id == actor.id
+    )
+)
+
+can_moderate_community = is_agent & has("community.moderate")
+can_view_community = is_agent | has("community.view")
+can_suggest = is_user & has("community.suggest")
+can_vote = is_user & has("community.vote")
+can_comment = is_agent | (is_user & has("community.comment"))
+# Authors polish their idea until a moderator has picked it up; after that the text
+# people voted for stays as it was.
+can_edit_suggestion = can_moderate_community | (
+    is_suggestion_author & is_new_suggestion & has("community.suggest")
+)
+can_delete_suggestion = can_moderate_community
+can_merge_suggestions = can_moderate_community
+can_see_voters = is_agent
+can_see_suggestion_history = is_agent
+can_delete_comment = can_moderate_community | is_comment_author
+
+
+# Snippets and tasks.
+# Snippets: the target is a Snippet. A personal snippet is its owner's alone (admins
+# included); shared ones are read by every agent and changed with snippets.manage.
+is_snippet_owner = Rule(lambda actor, snippet: snippet.owner_id == actor.id)
+is_shared_snippet = Rule(lambda _actor, snippet: snippet.shared)
+
+can_use_snippets = is_agent
+can_share_snippets = is_agent & has("snippets.manage")
+can_view_snippet = is_agent & (is_shared_snippet | is_snippet_owner)
+can_edit_snippet = is_agent & (
+    (is_shared_snippet & has("snippets.manage")) | (~is_shared_snippet & is_snippet_owner)
+)
+
+# Tasks: the target is a Task (with its linked `ticket` loaded, or None).
+is_task_assignee = Rule(lambda actor, task: task.agent_id == actor.id)
+in_task_team = Rule(lambda actor, task: task.team_id is not None and task.team_id in actor.team_ids)
+is_task_creator = Rule(lambda actor, task: task.created_by_id == actor.id)
+sees_task_ticket = Rule(
+    lambda actor, task: task.ticket is not None and agent_sees_ticket(actor, task.ticket)
+)
+
+can_use_tasks = is_agent
+can_view_task = is_agent & (
+    has("tasks.manage") | is_task_assignee | in_task_team | is_task_creator | sees_task_ticket
+)
+can_edit_task = is_agent & (has("tasks.manage") | is_task_creator | is_task_assignee | in_task_team)
+# Whoever is given a task closes it rather than deletes it: the creator keeps that say.
+can_delete_task = is_agent & (has("tasks.manage") | is_task_creator)
+
+
+def visible_snippets(actor: Actor, snippet) -> ColumnElement[bool]:
+    """The SQL twin of `can_view_snippet` (`snippet` is the model class)."""
+    if not actor.is_agent:
+        return false()
+    return or_(snippet.shared == true(), snippet.owner_id == actor.id)
+
+
+def visible_tasks(actor: Actor, task, ticket, followers, cc) -> ColumnElement[bool]:
+    """The SQL twin of `can_view_task` (`task` and `ticket` are the model classes)."""
+    if not actor.is_agent:
+        return false()
+    if actor.has("tasks.manage"):
+        return true()
+    linked_ticket_visible = (
+        ticket.__table__.select()
+        .where(ticket.id == task.ticket_id, visible_tickets(actor, ticket, followers, cc))
+        .exists()
+    )
+    return or_(
+        task.agent_id == actor.id,
+        task.team_id.in_(actor.team_ids) if actor.team_ids else false(),
+        task.created_by_id == actor.id,
+        linked_ticket_visible,
+    )

@@ -6,6 +6,7 @@ HELPDESK_TEST_DATABASE_URL names one (`make test` does both when it can).
 
 from __future__ import annotations
 
+import contextvars
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from ticketapi import create_app
 from ticketapi.auth import services as auth
 from ticketapi.extensions import db
 from ticketapi.people import services as people
-from ticketapi.people.models import Agent, Organization, User, Usergroup
+from ticketapi.people.models import Agent, Organization, Team, User, Usergroup
 from ticketapi.timeutil import utcnow
 
 
@@ -36,7 +37,9 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret-key",
             "INSTANCE_DIR": str(instance),
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": False,
+            # The limiter runs for real; tests that exercise it lower these limits.
+            "SUBMIT_RATE_LIMIT": "100000 per minute",
+            "LOGIN_RATE_LIMIT": "100000 per minute",
         }
     )
     with app.app_context():
@@ -138,6 +141,12 @@ class World:
         db.session.commit()
         return org
 
+    def team(self, name: str = "Support", agents=()) -> Team:
+        team = Team(name=name, agents=[a.row for a in agents])
+        db.session.add(team)
+        db.session.commit()
+        return team
+
     def usergroup(self, name: str, permissions=()) -> Usergroup:
         group = Usergroup(name=name, permissions=list(permissions))
         db.session.add(group)
@@ -159,8 +168,15 @@ class World:
         return Account(row, self._token(row))
 
     def call(self, method: str, path: str, who: Account = ANONYMOUS, **kwargs):
+        """Send a request as a server would see it: its own app context and session.
+
+        The test's own session commits first, so it holds no lock and no stale state.
+        """
         headers = {**who.headers, **kwargs.pop("headers", {})}
-        return self.client.open(path, method=method.upper(), headers=headers, **kwargs)
+        db.session.commit()
+        return contextvars.Context().run(
+            self.client.open, path, method=method.upper(), headers=headers, **kwargs
+        )
 
     def get(self, path, who=ANONYMOUS, **kw):
         return self.call("GET", path, who, **kw)

@@ -44,7 +44,7 @@ def post_message(
     attachment_ids: list[int] | None = None,
 ) -> Message:
     """Add a reply or a note and move the ticket's status by the rules."""
-    ticket = get_ticket(actor, ticket_id)
+    ticket = get_ticket(actor, ticket_id, for_update=True)
     if ticket.merged_into_id is not None:
         raise Conflict(
             f"Ticket {ticket.ref} was merged into ticket {ticket.merged_into_id}: reply there.",

@@ -24,8 +24,13 @@ def merge_tickets(actor: Actor, source_id: int, target_id: int, *, now: datetime
     """
     if source_id == target_id:
         raise Invalid("A ticket cannot be merged into itself.", fields={"into_id": "same ticket"})
-    source = get_ticket(actor, source_id, rules.can_merge)
-    target = get_ticket(actor, target_id, rules.can_merge)
+    # Locked in id order, so two merges of the same pair cannot deadlock.
+    first, second = sorted((source_id, target_id))
+    locked = {
+        ticket_id: get_ticket(actor, ticket_id, rules.can_merge, for_update=True)
+        for ticket_id in (first, second)
+    }
+    source, target = locked[source_id], locked[target_id]
     for ticket in (source, target):
         if ticket.merged_into_id is not None:
             raise Conflict(

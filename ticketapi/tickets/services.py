@@ -6,9 +6,8 @@ views stay flat and no route can forget it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -25,9 +24,8 @@ from ticketapi.tickets import history
 from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
 from ticketapi.tickets.refs import new_ref
 from ticketapi.tickets.rendering import body_html
-from ticketapi.tickets.status import Happening, Status, next_status
+from ticketapi.tickets.status import Happening, Status, StatusRuleError, next_status
 
-T = TypeVar("T")
 REF_ATTEMPTS = 5
 
 
@@ -37,9 +35,18 @@ def with_relations(query: Select) -> Select:
     )
 
 
-def get_ticket(actor: Actor, ticket_id: int, rule=rules.can_view_ticket) -> Ticket:
-    """Return the ticket if the actor may see it; 404 otherwise, so ids are not probed."""
-    ticket = db.session.scalar(with_relations(select(Ticket).where(Ticket.id == ticket_id)))
+def get_ticket(
+    actor: Actor, ticket_id: int, rule=rules.can_view_ticket, *, for_update: bool = False
+) -> Ticket:
+    """Return the ticket if the actor may see it; 404 otherwise, so ids are not probed.
+
+    `for_update` locks the row until commit (PostgreSQL; SQLite's writers are serialized
+    already), so concurrent changes to one ticket queue up instead of overwriting.
+    """
+    query = with_relations(select(Ticket).where(Ticket.id == ticket_id))
+    if for_update:
+        query = query.with_for_update(of=Ticket)
+    ticket = db.session.scalar(query)
     if ticket is None or not rules.can_view_ticket(actor, ticket):
         raise NotFound(f"There is no ticket {ticket_id}.")
     if not rule(actor, ticket):
@@ -179,10 +186,12 @@ def update_ticket(
     actor: Actor, ticket_id: int, changes: dict[str, Any], *, version: int, now: datetime
 ) -> Ticket:
     """Apply an agent's changes, unless someone else changed the ticket since `version`."""
-    ticket = get_ticket(actor, ticket_id)
+    ticket = get_ticket(actor, ticket_id, for_update=True)
     if ticket.version != version:
         raise stale(ticket, version)
-    _apply_changes(actor, ticket, changes, now=now)
+    # One UPDATE for the whole change, so one change is one version.
+    with db.session.no_autoflush:
+        _apply_changes(actor, ticket, changes, now=now)
     return flush_or_conflict(ticket, version)
 
 
@@ -207,20 +216,6 @@ def flush_or_conflict(ticket: Ticket, version: int) -> Ticket:
         fresh = db.session.scalar(with_relations(select(Ticket).where(Ticket.id == ticket_id)))
         raise stale(fresh, version) from None
     return ticket
-
-
-def retry_on_race(action: Callable[[], T], attempts: int = 3) -> T:
-    """Run an additive change again when a concurrent update bumped the ticket's version."""
-    for attempt in range(attempts):
-        try:
-            result = action()
-            db.session.flush()
-            return result
-        except StaleDataError:
-            db.session.rollback()
-            if attempt == attempts - 1:
-                raise Conflict("The ticket is changing quickly: try again.") from None
-    raise AssertionError("unreachable")
 
 
 EDIT_FIELDS = ("subject", "status", "urgency", "labels", "cc", "followers")
@@ -278,7 +273,10 @@ def set_status(
     actor: Actor, ticket: Ticket, happening: Happening, requested: Status | None, *, now: datetime
 ) -> bool:
     """Move the ticket by the status rules; record it and return whether it changed."""
-    new = next_status(Status(ticket.status), happening, requested)
+    try:
+        new = next_status(Status(ticket.status), happening, requested)
+    except StatusRuleError as exc:
+        raise Invalid(str(exc), fields={"status": str(exc)}) from None
     if new == ticket.status:
         return False
     history.record(ticket, actor, "status", now=now, old=ticket.status, new=new.value)
@@ -311,7 +309,7 @@ def _set_members(actor: Actor, ticket: Ticket, field: str, wanted: list, *, now:
 
 def add_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:
     """Follow a ticket: any agent who sees it may follow it; others need tickets.edit."""
-    ticket = get_ticket(actor, ticket_id, rules.is_agent)
+    ticket = get_ticket(actor, ticket_id, rules.is_agent, for_update=True)
     if agent_id != actor.id and not rules.can_edit_ticket(actor, ticket):
         raise Forbidden("Adding other agents as followers needs the tickets.edit permission.")
     agent = _active_agent(agent_id, "agent_id")
@@ -323,7 +321,7 @@ def add_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) 
 
 
 def remove_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:
-    ticket = get_ticket(actor, ticket_id, rules.is_agent)
+    ticket = get_ticket(actor, ticket_id, rules.is_agent, for_update=True)
     if agent_id != actor.id and not rules.can_edit_ticket(actor, ticket):
         raise Forbidden("Removing other agents' follows needs the tickets.edit permission.")
     follower = next((a for a in ticket.followers if a.id == agent_id), None)
@@ -337,7 +335,7 @@ def remove_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetim
 
 def add_cc(actor: Actor, ticket_id: int, values: dict, *, now: datetime) -> Ticket:
     """CC a user: agents with tickets.edit, or the ticket's own requester."""
-    ticket = get_ticket(actor, ticket_id)
+    ticket = get_ticket(actor, ticket_id, for_update=True)
     if not (rules.can_edit_ticket(actor, ticket) or rules.is_requester(actor, ticket)):
         raise Forbidden("Only the requester or an agent with tickets.edit can CC people.")
     if values.get("user_id"):
@@ -358,7 +356,7 @@ def add_cc(actor: Actor, ticket_id: int, values: dict, *, now: datetime) -> Tick
 
 
 def remove_cc(actor: Actor, ticket_id: int, user_id: int, *, now: datetime) -> Ticket:
-    ticket = get_ticket(actor, ticket_id)
+    ticket = get_ticket(actor, ticket_id, for_update=True)
     if not (
         rules.can_edit_ticket(actor, ticket)
         or rules.is_requester(actor, ticket)

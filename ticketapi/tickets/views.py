@@ -131,9 +131,7 @@ def list_messages(ticket_id: int, query_data):
 def post_message(ticket_id: int, json_data):
     actor, now = current_actor(), utcnow()
     html = json_data.pop("body_html", None)
-    message = services.retry_on_race(
-        lambda: conversation.post_message(actor, ticket_id, now=now, html=html, **json_data)
-    )
+    message = conversation.post_message(actor, ticket_id, now=now, html=html, **json_data)
     db.session.commit()
     return message
 
@@ -154,9 +152,7 @@ def list_followers(ticket_id: int):
 @bp.doc(summary="Follow a ticket (yourself), or add a follower (tickets.edit)", **SECURED)
 def add_follower(ticket_id: int, json_data):
     actor, now = current_actor(), utcnow()
-    ticket = services.retry_on_race(
-        lambda: services.add_follower(actor, ticket_id, json_data["agent_id"], now=now)
-    )
+    ticket = services.add_follower(actor, ticket_id, json_data["agent_id"], now=now)
     db.session.commit()
     return ticket
 
@@ -166,9 +162,7 @@ def add_follower(ticket_id: int, json_data):
 @bp.doc(summary="Stop following, or remove a follower (tickets.edit)", **SECURED)
 def remove_follower(ticket_id: int, agent_id: int):
     actor, now = current_actor(), utcnow()
-    ticket = services.retry_on_race(
-        lambda: services.remove_follower(actor, ticket_id, agent_id, now=now)
-    )
+    ticket = services.remove_follower(actor, ticket_id, agent_id, now=now)
     db.session.commit()
     return ticket
 
@@ -186,7 +180,7 @@ def list_cc(ticket_id: int):
 @bp.doc(summary="CC a user by id (agents) or email", **SECURED)
 def add_cc(ticket_id: int, json_data):
     actor, now = current_actor(), utcnow()
-    ticket = services.retry_on_race(lambda: services.add_cc(actor, ticket_id, json_data, now=now))
+    ticket = services.add_cc(actor, ticket_id, json_data, now=now)
     db.session.commit()
     return ticket
 
@@ -196,7 +190,7 @@ def add_cc(ticket_id: int, json_data):
 @bp.doc(summary="Remove a CC'd user", **SECURED)
 def remove_cc(ticket_id: int, user_id: int):
     actor, now = current_actor(), utcnow()
-    ticket = services.retry_on_race(lambda: services.remove_cc(actor, ticket_id, user_id, now=now))
+    ticket = services.remove_cc(actor, ticket_id, user_id, now=now)
     db.session.commit()
     return ticket
 
