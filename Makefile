@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 DEVPORT ?= 8000
+# The ticketapi suite runs here too when it answers (trust auth, an expendable database).
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CONTENT ?= content
 OUTPUT ?= output
 SETTINGS ?= pelicanconf.py
@@ -34,8 +36,9 @@ system-deps:
 
 run: install
 	$(BIN)/helpdesk build --content $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)
-	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(BIN)/pelican --listen --bind $(HOST) --port $(PORT) --output $(OUTPUT) --settings $(SETTINGS)
+	$(BIN)/helpdesk db upgrade
+	$(BIN)/helpdesk demo
+	HELPDESK_PORTAL_DIR=$(OUTPUT) $(BIN)/helpdesk serve --host $(HOST) --port $(PORT)
 
 html: install
 	$(BIN)/pelican $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)
@@ -56,6 +59,14 @@ format: install
 
 test: install system-deps lint
 	$(BIN)/pytest
+	@if $(BIN)/python -c 'import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
+		"$(PG_TEST_URL:postgresql+psycopg://%=postgresql://%)" 2>/dev/null; then \
+		echo "PostgreSQL answers at $(PG_TEST_URL): running the ticketapi suite on it too"; \
+		HELPDESK_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest tests/ticketapi; \
+	else \
+		echo "PostgreSQL does not answer at $(PG_TEST_URL): ran on SQLite only" \
+			"(set PG_TEST_URL to use another server)"; \
+	fi
 
 bench: install
 	$(BIN)/python bench/build.py

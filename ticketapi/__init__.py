@@ -9,9 +9,20 @@ from apiflask import APIFlask
 
 from ticketapi import config as configuration
 from ticketapi import errors, extensions
+from ticketapi.errors import NotFound
 
 API_TITLE = "Helpdesk API"
 API_VERSION = "1"
+
+
+MAX_ID = 2**31 - 1
+
+
+def refuse_impossible_ids(_endpoint: str | None, values: dict | None) -> None:
+    """An id in a URL beyond a database integer is simply not found (never a 500)."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and value > MAX_ID:
+            raise NotFound("There is no such thing: that id is out of range.")
 
 
 def create_app(config: Mapping | None = None) -> APIFlask:
@@ -29,6 +40,7 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     )
     app.config.update(settings)
     app.config.update(errors.OPENAPI_SETTINGS)
+    app.url_value_preprocessor(refuse_impossible_ids)
     extensions.init_app(app)
     errors.init_app(app)
     register_blueprints(app)

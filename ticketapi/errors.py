@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from apiflask import APIFlask, HTTPError
-from flask import Request, request
+from flask import Request, g, request
 
 CODES = {
     400: "bad_request",
@@ -88,13 +88,23 @@ def flatten_fields(detail: Any, prefix: str = "") -> dict[str, str]:
     return fields
 
 
+def _anonymous() -> bool:
+    actor = g.get("actor")
+    return actor is not None and actor.is_anonymous
+
+
 def _parses(req: Request) -> bool:
     return req.get_json(silent=True) is not None or not req.get_data()
 
 
 def init_app(app: APIFlask) -> None:
+    app.spec_processor(document_errors)
+
     @app.error_processor
     def to_json(error: HTTPError):
+        if error.status_code == 403 and _anonymous():
+            # Refused for want of a sign-in: say so, as HTTP means 401 to.
+            error = Unauthorized(f"Sign in first. {error.message}")
         code = CODES.get(error.status_code, "error")
         body: dict[str, Any] = {"code": code, "message": error.message}
         if isinstance(error, DomainError):
@@ -138,3 +148,26 @@ OPENAPI_SETTINGS = {
     "VALIDATION_ERROR_STATUS_CODE": 422,
     "SECURITY_SCHEMES": {"BearerAuth": {"type": "http", "scheme": "bearer"}},
 }
+
+
+DOCUMENTED_ERRORS = {
+    "400": "The body is not valid JSON",
+    "401": "Sign in first: no token, or one that is unknown, expired or revoked",
+    "403": "Signed in, but not allowed to do this",
+    "404": "There is no such thing, or you may not see it",
+    "409": "It changed meanwhile, or its state does not allow this",
+    "413": "Too large",
+    "428": "Say which version you are changing (If-Match or version)",
+    "429": "Too many requests: wait and try again",
+}
+
+
+def document_errors(spec: dict) -> dict:
+    """Declare the error answers every operation can give, with their one JSON shape."""
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in DOCUMENTED_ERRORS.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+    return spec

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from apiflask import Schema
 from apiflask.fields import Integer, List, Nested
 from apiflask.validators import Range
 from sqlalchemy import Select, func, select
 
 from ticketapi.extensions import db
+from ticketapi.schemas import Schema
 
 MAX_PER_PAGE = 100
 

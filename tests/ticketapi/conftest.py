@@ -175,7 +175,12 @@ class World:
         headers = {**who.headers, **kwargs.pop("headers", {})}
         db.session.commit()
         return contextvars.Context().run(
-            self.client.open, path, method=method.upper(), headers=headers, **kwargs
+            self.client.open,
+            path,
+            method=method.upper(),
+            headers=headers,
+            buffered=True,  # read and close file responses
+            **kwargs,
         )
 
     def get(self, path, who=ANONYMOUS, **kw):

@@ -13,7 +13,9 @@ from ticketapi.timeutil import utcnow
 
 def load_actor() -> None:
     """Resolve `Authorization: Bearer …` into `g.actor`; no header means anonymous."""
-    if not request.path.startswith("/api/"):
+    if not request.path.startswith("/api/") or request.routing_exception is not None:
+        # No such route or method: that answer (404, 405) comes first.
+        g.actor, g.token = anonymous_actor(), None
         return
     header = request.headers.get("Authorization")
     if header is None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from apiflask import Schema, fields
+from apiflask import fields
 from apiflask.validators import Length
 
-from ticketapi.schemas import email_field, id_field, name_field, timestamp_field
+from ticketapi.schemas import Schema, email_field, id_field, name_field, timestamp_field
 
 
 class Credentials(Schema):

@@ -74,7 +74,10 @@ def sign_out():
 @bp.output(ActorOut)
 @bp.doc(summary="Who the token belongs to", security="BearerAuth")
 def me():
-    return actor_json(current_actor())
+    actor = current_actor()
+    if actor.is_anonymous:
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer TOKEN'.")
+    return actor_json(actor)
 
 
 @bp.get("/api-keys")

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from apiflask import Schema, fields
+from apiflask import fields
 from apiflask.validators import Length
 
 from ticketapi.pagination import PageArgs
-from ticketapi.schemas import DOMAIN, email_field, id_field, ids_field, name_field, timestamp_field
+from ticketapi.schemas import (
+    DOMAIN,
+    Schema,
+    email_field,
+    id_field,
+    ids_field,
+    name_field,
+    timestamp_field,
+)
 
 PASSWORD = fields.String(validate=Length(min=1, max=1000), load_only=True)
 

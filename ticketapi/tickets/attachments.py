@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ticketapi import permissions as rules
-from ticketapi.errors import DomainError, Forbidden, Invalid, NotFound
+from ticketapi.errors import DomainError, Invalid, NotFound, Unauthorized
 from ticketapi.extensions import db
 from ticketapi.permissions import Actor
 from ticketapi.tickets.models import Attachment, Message
@@ -61,7 +61,7 @@ def store_upload(
 ) -> Attachment:
     """Write the file under its SHA-256 (once), then record who uploaded it."""
     if actor.is_anonymous:
-        raise Forbidden("Sign in to upload files.")
+        raise Unauthorized("Sign in to upload files.")
     root.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     with tempfile.NamedTemporaryFile(dir=root, delete=False, prefix=".upload-") as temporary:
@@ -103,6 +103,8 @@ def store_upload(
 
 def get_attachment(actor: Actor, attachment_id: int) -> Attachment:
     """The attachment, if the actor may see the message it was sent with (or uploaded it)."""
+    if actor.is_anonymous:
+        raise Unauthorized("Sign in to see attachments.")
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound(f"There is no attachment {attachment_id}.")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from apiflask import Schema, fields
+from apiflask import fields
 from apiflask.validators import Length, OneOf, Range, Regexp
 
 from ticketapi.pagination import PageArgs
 from ticketapi.schemas import (
+    Schema,
     email_field,
     id_field,
     ids_field,
@@ -130,7 +131,7 @@ class MessageOut(Schema):
 
 class MessageIn(Schema):
     body = text_field(required=True)
-    body_html = fields.String(validate=Length(max=500_000))
+    body_html = fields.String(validate=Length(max=100_000))
     note = fields.Boolean(load_default=False)
     status = fields.String(validate=OneOf(STATUSES))
     attachment_ids = fields.List(id_field(), validate=Length(max=20), load_default=list)

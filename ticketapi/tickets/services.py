@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ticketapi import permissions as rules
-from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
+from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ticketapi.extensions import db
 from ticketapi.people import services as people
 from ticketapi.people.models import Agent, Team, User
@@ -43,6 +43,8 @@ def get_ticket(
     `for_update` locks the row until commit (PostgreSQL; SQLite's writers are serialized
     already), so concurrent changes to one ticket queue up instead of overwriting.
     """
+    if actor.is_anonymous:
+        raise Unauthorized("Sign in to see tickets.")
     query = with_relations(select(Ticket).where(Ticket.id == ticket_id))
     if for_update:
         query = query.with_for_update(of=Ticket)
@@ -148,7 +150,7 @@ def _user_by_email(email: str, *, now: datetime) -> User:
 def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
     """The tickets the actor may see, filtered and ordered as asked."""
     if actor.is_anonymous:
-        raise NotFound("Sign in to see tickets.")
+        raise Unauthorized("Sign in to see tickets.")
     query = select(Ticket).where(rules.visible_tickets(actor, Ticket, ticket_followers, ticket_cc))
     if statuses := filters.get("status"):
         query = query.where(Ticket.status.in_(statuses))
@@ -187,6 +189,7 @@ def update_ticket(
 ) -> Ticket:
     """Apply an agent's changes, unless someone else changed the ticket since `version`."""
     ticket = get_ticket(actor, ticket_id, for_update=True)
+    _check_may_change(actor, ticket, changes)
     if ticket.version != version:
         raise stale(ticket, version)
     # One UPDATE for the whole change, so one change is one version.
@@ -222,11 +225,15 @@ EDIT_FIELDS = ("subject", "status", "urgency", "labels", "cc", "followers")
 ASSIGN_FIELDS = ("agent_id", "team_id")
 
 
-def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now: datetime):
+def _check_may_change(actor: Actor, ticket: Ticket, changes: dict[str, Any]) -> None:
     if any(f in changes for f in EDIT_FIELDS) and not rules.can_edit_ticket(actor, ticket):
         raise Forbidden("Changing tickets needs the tickets.edit permission.")
     if any(f in changes for f in ASSIGN_FIELDS) and not rules.can_assign(actor, ticket):
         raise Forbidden("Assigning tickets needs the tickets.assign permission.")
+
+
+def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now: datetime):
+    _check_may_change(actor, ticket, changes)
     if ticket.merged_into_id is not None:
         raise Conflict(
             f"Ticket {ticket.ref} was merged into ticket {ticket.merged_into_id}: change that one."

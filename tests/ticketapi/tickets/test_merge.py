@@ -6,8 +6,10 @@ from __future__ import annotations
 def open_ticket(world, who=None, **values) -> int:
     body = {"name": "Ann", "email": "ann@users.example", "subject": "Leak", "message": "Help"}
     body.update(values)
-    response = world.post("/api/v1/tickets", who, json=body) if who else world.post(
-        "/api/v1/tickets", json=body
+    response = (
+        world.post("/api/v1/tickets", who, json=body)
+        if who
+        else world.post("/api/v1/tickets", json=body)
     )
     assert response.status_code == 201, response.json
     return response.json["id"]
@@ -58,7 +60,10 @@ def test_merge_refusals(world):
     first, second, third = open_ticket(world), open_ticket(world), open_ticket(world)
     itself = world.post(f"/api/v1/tickets/{first}/merge", admin, json={"into_id": first})
     assert itself.status_code == 422
-    assert world.post(f"/api/v1/tickets/{first}/merge", admin, json={"into_id": second}).status_code == 200
+    assert (
+        world.post(f"/api/v1/tickets/{first}/merge", admin, json={"into_id": second}).status_code
+        == 200
+    )
     again = world.post(f"/api/v1/tickets/{first}/merge", admin, json={"into_id": third})
     assert again.status_code == 409
     into_merged = world.post(f"/api/v1/tickets/{third}/merge", admin, json={"into_id": first})

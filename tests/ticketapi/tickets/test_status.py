@@ -46,7 +46,12 @@ def test_refused_transitions(current, happening, requested):
 def open_ticket(world) -> int:
     response = world.post(
         "/api/v1/tickets",
-        json={"name": "Ann", "email": "ann@users.example", "subject": "Kayak leaks", "message": "Help"},
+        json={
+            "name": "Ann",
+            "email": "ann@users.example",
+            "subject": "Kayak leaks",
+            "message": "Help",
+        },
     )
     assert response.status_code == 201, response.json
     assert response.json["status"] == "awaiting_agent"

@@ -58,8 +58,8 @@ def test_anonymous_submission_needs_the_everyone_permission(world):
     everyone.permissions = ["community.view"]
     db.session.commit()
     response = submit(world)
-    assert response.status_code == 403
-    assert "sign in" in response.json["error"]["message"]
+    assert response.status_code == 401
+    assert "Sign in" in response.json["error"]["message"]
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
 
 
@@ -232,7 +232,9 @@ def test_patch_changes_fields_and_records_each(world):
     assert (response.json["subject"], response.json["urgency"]) == ("Leaking stern", 8)
     assert response.json["cc"] == [cc_user.id]
     assert response.headers["ETag"] == '"2"'
-    kinds = [e["kind"] for e in world.get(f"/api/v1/tickets/{ticket_id}/history", admin).json["items"]]
+    kinds = [
+        e["kind"] for e in world.get(f"/api/v1/tickets/{ticket_id}/history", admin).json["items"]
+    ]
     assert kinds == ["opened", "subject", "urgency", "cc"]
 
 
@@ -275,7 +277,9 @@ def test_deleting_a_ticket_removes_it(world):
 def test_user_may_cc_by_email_and_remove_themselves(world):
     ann = world.user("Ann", email="ann@users.example")
     ticket_id = submit(world).json["id"]
-    response = world.post(f"/api/v1/tickets/{ticket_id}/cc", ann, json={"email": "bo@users.example"})
+    response = world.post(
+        f"/api/v1/tickets/{ticket_id}/cc", ann, json={"email": "bo@users.example"}
+    )
     assert response.status_code == 200, response.json
     bo_id = response.json["cc"][0]
     refused = world.post(f"/api/v1/tickets/{ticket_id}/cc", ann, json={"user_id": bo_id})

@@ -1,0 +1,196 @@
+"""Who may do what: every ticket, message, attachment, history and suggestion route,
+tried as each kind of person, with the status code each must get.
+
+The people: anonymous; user A, who opened the ticket; user B of the same organization;
+user C of the same organization whose usergroup may see organization tickets; an
+agent who cannot see the ticket (no permissions, not assigned); an agent who sees
+every ticket but holds no other permission; and an admin.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pytest
+
+from tests.ticketapi.conftest import ANONYMOUS
+
+ACTORS = ("anonymous", "user_a", "user_b", "user_c_org", "agent_blind", "agent_viewer", "admin")
+
+
+@dataclass
+class Scene:
+    accounts: dict
+    ticket: int
+    other_ticket: int
+    attachment: int
+    note_attachment: int
+    version: int = 0
+
+
+@pytest.fixture
+def scene(world) -> Scene:
+    acme = world.organization("Acme", domains=["acme.example"])
+    org_viewers = world.usergroup("Coordinators", ["tickets.view_organization"])
+    accounts = {
+        "anonymous": ANONYMOUS,
+        "user_a": world.user("Ann", email="ann@acme.example", organization=acme),
+        "user_b": world.user("Bo", email="bo@acme.example", organization=acme),
+        "user_c_org": world.user(
+            "Cy", email="cy@acme.example", organization=acme, usergroups=[org_viewers]
+        ),
+        "agent_blind": world.agent("Blind"),
+        "agent_viewer": world.agent("Viewer", permissions=["tickets.view_all"]),
+        "admin": world.admin(),
+        "assignee": world.agent("Assignee", permissions=["tickets.reply"]),
+    }
+    user_a, admin = accounts["user_a"], accounts["admin"]
+
+    def open_ticket(subject):
+        response = world.post("/api/v1/tickets", user_a, json={"subject": subject, "message": "M"})
+        ticket_id = response.json["id"]
+        world.patch(
+            f"/api/v1/tickets/{ticket_id}",
+            admin,
+            json={"agent_id": accounts["assignee"].id, "version": 1},
+        )
+        return ticket_id
+
+    ticket, other_ticket = open_ticket("Leak"), open_ticket("Same leak")
+
+    def attach(who, note):
+        uploaded = world.post(
+            "/api/v1/uploads",
+            who,
+            data={"file": (io.BytesIO(b"photo"), "photo.jpg", "image/jpeg")},
+            content_type="multipart/form-data",
+        ).json
+        posted = world.post(
+            f"/api/v1/tickets/{ticket}/messages",
+            who,
+            json={"body": "File", "note": note, "attachment_ids": [uploaded["id"]]},
+        )
+        assert posted.status_code == 201, posted.json
+        return uploaded["id"]
+
+    built = Scene(accounts, ticket, other_ticket, attach(user_a, False), attach(admin, True))
+    built.version = world.get(f"/api/v1/tickets/{ticket}", admin).json["version"]
+    return built
+
+
+# route name: (method, url, json body, expected codes in ACTORS order)
+ROUTES = {
+    "list tickets": ("GET", "/api/v1/tickets", None, (401, 200, 200, 200, 200, 200, 200)),
+    "get ticket": ("GET", "/api/v1/tickets/{ticket}", None, (401, 200, 404, 200, 404, 200, 200)),
+    "change ticket": (
+        "PATCH", "/api/v1/tickets/{ticket}", {"urgency": 9, "version": "{version}"},
+        (401, 403, 404, 403, 404, 403, 200),
+    ),
+    "assign ticket": (
+        "PATCH", "/api/v1/tickets/{ticket}", {"agent_id": None, "version": "{version}"},
+        (401, 403, 404, 403, 404, 403, 200),
+    ),
+    "delete ticket": (
+        "DELETE", "/api/v1/tickets/{ticket}", None, (401, 403, 404, 403, 404, 403, 204)
+    ),
+    "merge ticket": (
+        "POST", "/api/v1/tickets/{ticket}/merge", {"into_id": "{other_ticket}"},
+        (401, 403, 404, 403, 404, 403, 200),
+    ),
+    "read messages": (
+        "GET", "/api/v1/tickets/{ticket}/messages", None, (401, 200, 404, 200, 404, 200, 200)
+    ),
+    "reply": (
+        "POST", "/api/v1/tickets/{ticket}/messages", {"body": "Hi"},
+        (401, 201, 404, 201, 404, 403, 201),
+    ),
+    "add note": (
+        "POST", "/api/v1/tickets/{ticket}/messages", {"body": "Psst", "note": True},
+        (401, 403, 404, 403, 404, 403, 201),
+    ),
+    "history": (
+        "GET", "/api/v1/tickets/{ticket}/history", None, (401, 403, 404, 403, 404, 200, 200)
+    ),
+    "followers": (
+        "GET", "/api/v1/tickets/{ticket}/followers", None, (401, 200, 404, 200, 404, 200, 200)
+    ),
+    "follow": (
+        "POST", "/api/v1/tickets/{ticket}/followers", {"agent_id": "{me}"},
+        (401, 403, 404, 403, 404, 200, 200),
+    ),
+    "add follower": (
+        "POST", "/api/v1/tickets/{ticket}/followers", {"agent_id": "{assignee}"},
+        (401, 403, 404, 403, 404, 403, 200),
+    ),
+    "cc list": ("GET", "/api/v1/tickets/{ticket}/cc", None, (401, 200, 404, 200, 404, 200, 200)),
+    "cc someone": (
+        "POST", "/api/v1/tickets/{ticket}/cc", {"email": "dee@acme.example"},
+        (401, 200, 404, 403, 404, 403, 200),
+    ),
+    "attachment": (
+        "GET", "/api/v1/attachments/{attachment}", None, (401, 200, 404, 200, 404, 200, 200)
+    ),
+    "download": (
+        "GET", "/api/v1/attachments/{attachment}/download", None,
+        (401, 200, 404, 200, 404, 200, 200),
+    ),
+    "note attachment": (
+        "GET", "/api/v1/attachments/{note_attachment}/download", None,
+        (401, 404, 404, 404, 404, 200, 200),
+    ),
+}  # fmt: skip
+
+CELLS = [
+    pytest.param(route, actor, expected, id=f"{route} as {actor}")
+    for route, (_method, _url, _body, codes) in ROUTES.items()
+    for actor, expected in zip(ACTORS, codes, strict=True)
+]
+
+
+def fill(value, scene: Scene, me):
+    names = {
+        "ticket": scene.ticket,
+        "other_ticket": scene.other_ticket,
+        "attachment": scene.attachment,
+        "note_attachment": scene.note_attachment,
+        "assignee": scene.accounts["assignee"].id,
+        "me": me.id if me.row is not None else 1,
+        "version": scene.version,
+    }
+    if isinstance(value, str):
+        for name, number in names.items():
+            if value == "{" + name + "}":
+                return number
+            value = value.replace("{" + name + "}", str(number))
+        return value
+    if isinstance(value, dict):
+        return {key: fill(item, scene, me) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(("route", "actor", "expected"), CELLS)
+def test_access(world, scene, route, actor, expected):
+    method, url, body, _codes = ROUTES[route]
+    who = scene.accounts[actor]
+    kwargs = {} if body is None else {"json": fill(body, scene, who)}
+    response = world.call(method, fill(url, scene, who), who, **kwargs)
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    if expected >= 400:
+        assert set(response.json["error"]) >= {"code", "message"}
+
+
+@pytest.mark.parametrize(
+    ("actor", "subjects"),
+    [
+        ("user_a", ["Same leak", "Leak"]),
+        ("user_b", []),
+        ("user_c_org", ["Same leak", "Leak"]),
+        ("agent_blind", []),
+        ("agent_viewer", ["Same leak", "Leak"]),
+        ("admin", ["Same leak", "Leak"]),
+    ],
+)
+def test_lists_hold_only_what_each_may_see(world, scene, actor, subjects):
+    listed = world.get("/api/v1/tickets", scene.accounts[actor]).json["items"]
+    assert [t["subject"] for t in listed] == subjects

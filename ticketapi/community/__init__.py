@@ -1,0 +1,1 @@
+"""Community: suggestions users post, vote for and discuss; agents moderate them."""

@@ -1,0 +1,1 @@
+"""Snippets: canned replies with placeholders, shared or personal to one agent."""

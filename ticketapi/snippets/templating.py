@@ -1,0 +1,225 @@
+"""Snippet bodies: Jinja placeholders, checked when saved and rendered in a sandbox.
+
+A snippet is untrusted text written by any agent, so it gets a small language:
+placeholders such as `{{ user.name }}`, `{% if %}`, comparisons, `~` and a few
+text filters. Loops, calls, assignments, arithmetic and includes are refused
+when the snippet is saved; what is left cannot run long or print much, and the
+output is capped besides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from ticketapi.errors import Invalid
+from ticketapi.schemas import TEXT_MAX
+
+# The single list of placeholders: the services fill exactly these.
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "user": ("name", "first_name", "email"),
+    "ticket": ("id", "ref", "subject", "status"),
+    "agent": ("name", "first_name", "email"),
+    "organization": ("name",),
+}
+FILTERS = frozenset({"capitalize", "d", "default", "lower", "title", "trim", "truncate", "upper"})
+TESTS = frozenset({"defined", "eq", "equalto", "in", "ne", "none", "number", "string"})
+# Rendered text becomes a message body, which holds at most TEXT_MAX characters.
+OUTPUT_MAX = TEXT_MAX
+MAX_DEPTH = 40
+
+SAFE_NODES = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Const,
+    nodes.If,
+    nodes.CondExpr,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.Neg,
+    nodes.Pos,
+    nodes.Concat,
+    nodes.List,
+    nodes.Tuple,
+    nodes.Keyword,
+    nodes.Slice,
+)
+# What a writer most likely tried, for the error message.
+REFUSED = {
+    nodes.For: "{% for %} loops",
+    nodes.Macro: "{% macro %}",
+    nodes.CallBlock: "{% call %}",
+    nodes.Call: "calling functions or methods",
+    nodes.Assign: "{% set %}",
+    nodes.AssignBlock: "{% set %}",
+    nodes.Include: "{% include %}",
+    nodes.Import: "{% import %}",
+    nodes.FromImport: "{% from … import %}",
+    nodes.Extends: "{% extends %}",
+    nodes.Block: "{% block %}",
+    nodes.FilterBlock: "{% filter %}",
+    nodes.With: "{% with %}",
+    nodes.ScopedEvalContextModifier: "{% autoescape %}",
+    nodes.Scope: "{% autoescape %}",
+    nodes.BinExpr: "arithmetic",
+}
+
+
+class SnippetEnvironment(SandboxedEnvironment):
+    """A sandbox that reads only the keys of the plain dicts it is given."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return self.getitem(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        # Python attributes (dict.items, str.format, __class__…) are never reachable.
+        if isinstance(obj, Mapping) and isinstance(argument, str) and argument in obj:
+            return obj[argument]
+        if isinstance(obj, str) and isinstance(argument, int | slice):
+            try:
+                return obj[argument]
+            except IndexError:
+                pass
+        return self.undefined(obj=obj, name=argument)
+
+
+ENVIRONMENT = SnippetEnvironment(
+    autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
+)
+ENVIRONMENT.globals.clear()
+
+
+def placeholder_list() -> str:
+    return ", ".join(
+        f"{{{{ {root}.{name} }}}}" for root, names in PLACEHOLDERS.items() for name in names
+    )
+
+
+def refuse(message: str, line: int | None = None) -> Invalid:
+    where = f"line {line}: " if line else ""
+    return Invalid(
+        f"The snippet body cannot be used: {where}{message}", fields={"body": where + message}
+    )
+
+
+def check(body: str) -> None:
+    """Refuse a body that does not parse or uses anything beyond placeholders, if and filters."""
+    compile_body(body)
+
+
+@lru_cache(maxsize=256)
+def compile_body(body: str) -> Template:
+    """Parse, check and compile a snippet body (cached: snippets are rendered again and again)."""
+    try:
+        tree = ENVIRONMENT.parse(body)
+        _check_node(tree, depth=0)
+        return ENVIRONMENT.from_string(tree)
+    except TemplateSyntaxError as error:
+        raise refuse(error.message or "the template does not parse", error.lineno) from None
+    except RecursionError:
+        raise refuse("it is nested too deeply") from None
+
+
+def _check_node(node: nodes.Node, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise refuse("it is nested too deeply", node.lineno)
+    if isinstance(node, nodes.Getattr | nodes.Getitem | nodes.Name):
+        _check_placeholder(node)
+        if isinstance(node, nodes.Getitem):
+            _check_node(node.arg, depth + 1)
+        return
+    if isinstance(node, nodes.Filter | nodes.Test):
+        _check_filter(node, depth)
+        return
+    if not isinstance(node, SAFE_NODES):
+        what = next((text for kind, text in REFUSED.items() if isinstance(node, kind)), None)
+        what = what or f"the {type(node).__name__} construct"
+        raise refuse(
+            f"{what} cannot be used in a snippet; use placeholders and {{% if %}}.", node.lineno
+        )
+    for child in node.iter_child_nodes():
+        _check_node(child, depth + 1)
+
+
+def _check_placeholder(node: nodes.Node) -> None:
+    """Allow `root.field`, `root['field']`, and an index or slice of one: nothing else."""
+    if isinstance(node, nodes.Getitem) and not _is_key(node.arg):
+        inner = node.node
+        if isinstance(inner, nodes.Getattr | nodes.Getitem) and isinstance(inner.node, nodes.Name):
+            return _check_placeholder(inner)
+        raise _unknown(node)
+    if isinstance(node, nodes.Getattr | nodes.Getitem) and isinstance(node.node, nodes.Name):
+        root = node.node.name
+        field = node.attr if isinstance(node, nodes.Getattr) else node.arg.value
+        if field in PLACEHOLDERS.get(root, ()):
+            return None
+    raise _unknown(node)
+
+
+def _is_key(arg: nodes.Node) -> bool:
+    return isinstance(arg, nodes.Const) and isinstance(arg.value, str)
+
+
+def _unknown(node: nodes.Node) -> Invalid:
+    return refuse(
+        f"{{{{ {_describe(node)} }}}} is not a placeholder; use one of {placeholder_list()}.",
+        node.lineno,
+    )
+
+
+def _describe(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_describe(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return f"{_describe(node.node)}[{node.arg.value!r}]"
+    if isinstance(node, nodes.Getitem):
+        return f"{_describe(node.node)}[…]"
+    if isinstance(node, nodes.Const):
+        return repr(node.value)
+    return "…"
+
+
+def _check_filter(node: nodes.Filter | nodes.Test, depth: int) -> None:
+    allowed, kind = (FILTERS, "filter") if isinstance(node, nodes.Filter) else (TESTS, "test")
+    if node.name not in allowed:
+        raise refuse(
+            f"the {kind} {node.name!r} cannot be used in a snippet; use one of {', '.join(sorted(allowed))}.",
+            node.lineno,
+        )
+    if node.dyn_args is not None or node.dyn_kwargs is not None:
+        raise refuse(
+            f"*args and **kwargs cannot be given to the {kind} {node.name!r}.", node.lineno
+        )
+    for child in node.iter_child_nodes():
+        _check_node(child, depth + 1)
+
+
+def render(body: str, context: Mapping[str, Mapping[str, Any]], limit: int = OUTPUT_MAX) -> str:
+    """Render a checked body with plain values; any failure is a 422 on `body`, never a 500."""
+    template = compile_body(body)
+    pieces: list[str] = []
+    size = 0
+    try:
+        for piece in template.generate(**context):
+            size += len(piece)
+            if size > limit:
+                raise refuse(f"the text it makes is longer than {limit:,} characters.")
+            pieces.append(piece)
+    except TemplateError as error:
+        raise refuse(
+            f"it could not be filled in: {error.message or type(error).__name__}."
+        ) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
+        # Comparing a number with text, say: the writer's mistake, not the server's.
+        raise refuse(f"it could not be filled in ({type(error).__name__}).") from None
+    return "".join(pieces)
