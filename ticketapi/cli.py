@@ -87,9 +87,10 @@ def create_admin(email: str, password: str, name: str) -> None:
             agent, created = admin.create_admin(email=email, password=password, name=name)
         except DomainError as exc:
             click.secho(f"✗ {exc.message}", fg="red", bold=True)
+            click.echo("Run `helpdesk create-admin --email E --password P` again with a fix.")
             raise SystemExit(1) from None
-    verb = "Created" if created else "Updated"
-    click.secho(f"✓ {verb} admin {agent.email} (agent {agent.id}).", fg="green")
+        verb = "Created" if created else "Updated"
+        click.secho(f"✓ {verb} admin {agent.email} (agent {agent.id}).", fg="green")
 
 
 @click.command()

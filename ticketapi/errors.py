@@ -167,6 +167,8 @@ def document_errors(spec: dict) -> dict:
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}
     for item in spec.get("paths", {}).values():
         for operation in item.values():
+            if "requestBody" in operation:
+                operation["requestBody"]["required"] = True
             responses = operation.setdefault("responses", {})
             for status, description in DOCUMENTED_ERRORS.items():
                 responses.setdefault(status, {"description": description, "content": reference})

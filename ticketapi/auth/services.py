@@ -96,15 +96,19 @@ def list_api_keys(actor: Actor) -> list[Token]:
     return list(db.session.scalars(select(Token).where(Token.kind == "api_key").order_by(Token.id)))
 
 
-def revoke(actor: Actor, token_id: int, *, now: datetime) -> Token:
-    """Revoke a token: the owner may revoke their own, admins any."""
-    token = db.session.get(Token, token_id)
-    owns = token is not None and (
-        (actor.is_agent and token.agent_id == actor.id)
-        or (actor.is_user and token.user_id == actor.id)
-    )
-    if token is None or not (owns or can_manage_agents(actor)):
-        raise NotFound(f"There is no token {token_id}.")
+def sign_out(token: Token, *, now: datetime) -> None:
+    """Revoke the token the request came with."""
+    if token.revoked_at is None:
+        token.revoked_at = now
+
+
+def revoke_api_key(actor: Actor, key_id: int, *, now: datetime) -> Token:
+    """Revoke an API key (admins only)."""
+    if not can_manage_agents(actor):
+        raise Forbidden("Only admins can revoke API keys.")
+    token = db.session.get(Token, key_id)
+    if token is None or token.kind != "api_key":
+        raise NotFound(f"There is no API key {key_id}.")
     if token.revoked_at is None:
         token.revoked_at = now
     return token

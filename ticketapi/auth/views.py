@@ -65,7 +65,7 @@ def sign_in(json_data):
 def sign_out():
     if g.token is None:
         raise Unauthorized("Send the token to revoke as 'Authorization: Bearer TOKEN'.")
-    services.revoke(current_actor(), g.token.id, now=utcnow())
+    services.sign_out(g.token, now=utcnow())
     db.session.commit()
     return ""
 
@@ -113,6 +113,6 @@ def mint_api_key(json_data):
 @bp.output({}, status_code=204)
 @bp.doc(summary="Revoke an API key (admins)", security="BearerAuth")
 def revoke_api_key(key_id: int):
-    services.revoke(current_actor(), key_id, now=utcnow())
+    services.revoke_api_key(current_actor(), key_id, now=utcnow())
     db.session.commit()
     return ""

@@ -65,7 +65,7 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
         source = values.get("source") or "agent"
     else:
         if not rules.can_submit_ticket(actor):
-            raise Forbidden("Submitting tickets is not open to you: sign in, or contact us.")
+            raise Forbidden("Submitting tickets is not open to you: please contact us another way.")
         user = _requester_for_portal(actor, values, now=now)
         source = "portal"
     ticket = Ticket(
@@ -79,7 +79,7 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
         updated_at=now,
         status_changed_at=now,
     )
-    ticket.cc = [_user_by_email(email, now=now) for email in values.get("cc", [])]
+    ticket.cc = [user_by_email(email, now=now) for email in values.get("cc", [])]
     _insert_with_unique_ref(ticket)
     history.record(ticket, actor, "opened", now=now, status=ticket.status, source=source)
     author = actor if not actor.is_agent else people.user_actor(user)
@@ -143,7 +143,7 @@ def _requester_for_agent(actor: Actor, values: dict, *, now: datetime) -> User:
     )
 
 
-def _user_by_email(email: str, *, now: datetime) -> User:
+def user_by_email(email: str, *, now: datetime) -> User:
     return people.find_user(email) or people.register_user(email=email, name=email, now=now)
 
 
@@ -251,26 +251,24 @@ def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now
             actor, ticket, Happening.AGENT_SET_STATUS, Status(changes["status"]), now=now
         )
     if "agent_id" in changes and changes["agent_id"] != ticket.agent_id:
-        agent = _active_agent(changes["agent_id"])
+        agent = active_agent(changes["agent_id"])
         history.record(
             ticket, actor, "agent", now=now, old=ticket.agent_id, new=changes["agent_id"]
         )
         ticket.agent = agent
         changed = True
     if "team_id" in changes and changes["team_id"] != ticket.team_id:
-        team = (
-            None if changes["team_id"] is None else _existing(Team, changes["team_id"], "team_id")
-        )
+        team = None if changes["team_id"] is None else existing(Team, changes["team_id"], "team_id")
         history.record(ticket, actor, "team", now=now, old=ticket.team_id, new=changes["team_id"])
         ticket.team = team
         changed = True
     if "labels" in changes:
         changed |= _set_labels(actor, ticket, changes["labels"], now=now)
     if "cc" in changes:
-        wanted = [_existing(User, uid, "cc") for uid in dict.fromkeys(changes["cc"])]
+        wanted = [existing(User, uid, "cc") for uid in dict.fromkeys(changes["cc"])]
         changed |= _set_members(actor, ticket, "cc", wanted, now=now)
     if "followers" in changes:
-        wanted = [_active_agent(aid, "followers") for aid in dict.fromkeys(changes["followers"])]
+        wanted = [active_agent(aid, "followers") for aid in dict.fromkeys(changes["followers"])]
         changed |= _set_members(actor, ticket, "followers", wanted, now=now)
     if changed:
         ticket.updated_at = now
@@ -314,77 +312,12 @@ def _set_members(actor: Actor, ticket: Ticket, field: str, wanted: list, *, now:
     return True
 
 
-def add_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:
-    """Follow a ticket: any agent who sees it may follow it; others need tickets.edit."""
-    ticket = get_ticket(actor, ticket_id, rules.is_agent, for_update=True)
-    if agent_id != actor.id and not rules.can_edit_ticket(actor, ticket):
-        raise Forbidden("Adding other agents as followers needs the tickets.edit permission.")
-    agent = _active_agent(agent_id, "agent_id")
-    if agent not in ticket.followers:
-        history.record(ticket, actor, "follower_added", now=now, agent_id=agent.id)
-        ticket.followers.append(agent)
-        ticket.updated_at = now
-    return ticket
-
-
-def remove_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:
-    ticket = get_ticket(actor, ticket_id, rules.is_agent, for_update=True)
-    if agent_id != actor.id and not rules.can_edit_ticket(actor, ticket):
-        raise Forbidden("Removing other agents' follows needs the tickets.edit permission.")
-    follower = next((a for a in ticket.followers if a.id == agent_id), None)
-    if follower is None:
-        raise NotFound(f"Agent {agent_id} does not follow ticket {ticket_id}.")
-    history.record(ticket, actor, "follower_removed", now=now, agent_id=agent_id)
-    ticket.followers.remove(follower)
-    ticket.updated_at = now
-    return ticket
-
-
-def add_cc(actor: Actor, ticket_id: int, values: dict, *, now: datetime) -> Ticket:
-    """CC a user: agents with tickets.edit, or the ticket's own requester."""
-    ticket = get_ticket(actor, ticket_id, for_update=True)
-    if not (rules.can_edit_ticket(actor, ticket) or rules.is_requester(actor, ticket)):
-        raise Forbidden("Only the requester or an agent with tickets.edit can CC people.")
-    if values.get("user_id"):
-        if not actor.is_agent:
-            raise Invalid("Add people by email.", fields={"user_id": "agents only; use email"})
-        user = _existing(User, values["user_id"], "user_id")
-    elif values.get("email"):
-        user = _user_by_email(values["email"], now=now)
-    else:
-        raise Invalid("Give user_id or email.", fields={"email": "give user_id or email"})
-    if user.id == ticket.user_id:
-        raise Invalid("The requester gets every reply already.", fields={"email": "requester"})
-    if user not in ticket.cc:
-        history.record(ticket, actor, "cc_added", now=now, user_id=user.id)
-        ticket.cc.append(user)
-        ticket.updated_at = now
-    return ticket
-
-
-def remove_cc(actor: Actor, ticket_id: int, user_id: int, *, now: datetime) -> Ticket:
-    ticket = get_ticket(actor, ticket_id, for_update=True)
-    if not (
-        rules.can_edit_ticket(actor, ticket)
-        or rules.is_requester(actor, ticket)
-        or (actor.is_user and actor.id == user_id)
-    ):
-        raise Forbidden("Only the requester, the CC'd user or an agent with tickets.edit can.")
-    member = next((u for u in ticket.cc if u.id == user_id), None)
-    if member is None:
-        raise NotFound(f"User {user_id} is not CC'd on ticket {ticket_id}.")
-    history.record(ticket, actor, "cc_removed", now=now, user_id=user_id)
-    ticket.cc.remove(member)
-    ticket.updated_at = now
-    return ticket
-
-
 def delete_ticket(actor: Actor, ticket_id: int) -> None:
     ticket = get_ticket(actor, ticket_id, rules.can_delete_ticket)
     db.session.delete(ticket)
 
 
-def _active_agent(agent_id: int | None, field: str = "agent_id") -> Agent | None:
+def active_agent(agent_id: int | None, field: str = "agent_id") -> Agent | None:
     if agent_id is None:
         return None
     agent = db.session.get(Agent, agent_id)
@@ -393,7 +326,7 @@ def _active_agent(agent_id: int | None, field: str = "agent_id") -> Agent | None
     return agent
 
 
-def _existing(model, object_id: int, field: str):
+def existing(model, object_id: int, field: str):
     found = db.session.get(model, object_id)
     if found is None:
         raise Invalid(f"There is no {field} {object_id}.", fields={field: "unknown id"})

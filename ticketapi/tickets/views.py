@@ -12,7 +12,15 @@ from ticketapi.errors import Invalid, PreconditionRequired
 from ticketapi.extensions import db, limiter
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.permissions import can_see_notes
-from ticketapi.tickets import attachments, conversation, history, merge, schemas, services
+from ticketapi.tickets import (
+    attachments,
+    conversation,
+    history,
+    merge,
+    participants,
+    schemas,
+    services,
+)
 from ticketapi.timeutil import utcnow
 
 bp = APIBlueprint("tickets", __name__, url_prefix="/api/v1", tag="Tickets")
@@ -152,7 +160,7 @@ def list_followers(ticket_id: int):
 @bp.doc(summary="Follow a ticket (yourself), or add a follower (tickets.edit)", **SECURED)
 def add_follower(ticket_id: int, json_data):
     actor, now = current_actor(), utcnow()
-    ticket = services.add_follower(actor, ticket_id, json_data["agent_id"], now=now)
+    ticket = participants.add_follower(actor, ticket_id, json_data["agent_id"], now=now)
     db.session.commit()
     return ticket
 
@@ -162,7 +170,7 @@ def add_follower(ticket_id: int, json_data):
 @bp.doc(summary="Stop following, or remove a follower (tickets.edit)", **SECURED)
 def remove_follower(ticket_id: int, agent_id: int):
     actor, now = current_actor(), utcnow()
-    ticket = services.remove_follower(actor, ticket_id, agent_id, now=now)
+    ticket = participants.remove_follower(actor, ticket_id, agent_id, now=now)
     db.session.commit()
     return ticket
 
@@ -180,7 +188,7 @@ def list_cc(ticket_id: int):
 @bp.doc(summary="CC a user by id (agents) or email", **SECURED)
 def add_cc(ticket_id: int, json_data):
     actor, now = current_actor(), utcnow()
-    ticket = services.add_cc(actor, ticket_id, json_data, now=now)
+    ticket = participants.add_cc(actor, ticket_id, json_data, now=now)
     db.session.commit()
     return ticket
 
@@ -190,7 +198,7 @@ def add_cc(ticket_id: int, json_data):
 @bp.doc(summary="Remove a CC'd user", **SECURED)
 def remove_cc(ticket_id: int, user_id: int):
     actor, now = current_actor(), utcnow()
-    ticket = services.remove_cc(actor, ticket_id, user_id, now=now)
+    ticket = participants.remove_cc(actor, ticket_id, user_id, now=now)
     db.session.commit()
     return ticket
 

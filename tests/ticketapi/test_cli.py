@@ -1,0 +1,151 @@
+"""The ticketapi commands: db upgrade, create-admin, demo and serve, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.test_devserver import free_port, group_alive, wait_for
+
+HELPDESK = Path(sys.executable).parent / "helpdesk"
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    env = {
+        **os.environ,
+        "HELPDESK_INSTANCE_DIR": str(tmp_path / "instance"),
+        "HELPDESK_PORTAL_DIR": str(tmp_path / "portal"),
+    }
+    for name in ("HELPDESK_DATABASE_URL", "HELPDESK_SECRET_KEY", "HELPDESK_REDIS_URL"):
+        env.pop(name, None)
+    return tmp_path, env
+
+
+def helpdesk(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(HELPDESK), *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_db_upgrade_creates_the_database_once(instance):
+    folder, env = instance
+    first, second = helpdesk(env, "db", "upgrade"), helpdesk(env, "db", "upgrade")
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert "✓ The database is at the current schema." in second.stdout
+    assert (folder / "instance" / "helpdesk.db").exists()
+    assert helpdesk(env, "db", "check").returncode == 0
+
+
+def test_create_admin_then_sign_in(instance):
+    _folder, env = instance
+    created = helpdesk(
+        env, "create-admin", "--email", "Boss@Example.com", "--password", "long enough pw"
+    )
+    assert created.returncode == 0, created.stderr
+    assert "Created admin boss@example.com" in created.stdout
+    again = helpdesk(
+        env, "create-admin", "--email", "boss@example.com", "--password", "another long pw"
+    )
+    assert "Updated admin boss@example.com" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("boss@example.com", "short", "at least 10 characters"),
+        ("not-an-address", "long enough pw", "is not an email address"),
+    ],
+)
+def test_create_admin_refuses_bad_input(instance, email, password, message):
+    _folder, env = instance
+    result = helpdesk(env, "create-admin", "--email", email, "--password", password)
+    assert result.returncode == 1
+    assert message in result.stdout
+
+
+def test_a_bad_setting_is_named(instance):
+    _folder, env = instance
+    result = helpdesk({**env, "HELPDESK_SQLITE_SYNCHRONOUS": "sometimes"}, "db", "upgrade")
+    assert result.returncode == 2
+    assert "HELPDESK_SQLITE_SYNCHRONOUS" in result.stdout
+
+
+def test_demo_is_idempotent_and_prints_the_login(instance):
+    _folder, env = instance
+    first = helpdesk(env, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "8 tickets" in first.stdout
+    assert "Sign in as admin@tidewater.example / tidewater-demo" in first.stdout
+    second = helpdesk(env, "demo")
+    assert "Demo data loaded (nothing new)" in second.stdout
+
+
+def post_json(url, body, token=None):
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"}
+        | ({"Authorization": f"Bearer {token}"} if token else {}),
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status, json.loads(response.read())
+
+
+def get(url, token=None):
+    request = urllib.request.Request(
+        url, headers={"Authorization": f"Bearer {token}"} if token else {}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except urllib.error.URLError:
+        return None, b""  # not listening yet
+
+
+def test_serve_answers_portal_and_api(instance):
+    folder, env = instance
+    portal = folder / "portal"
+    (portal / "kb").mkdir(parents=True)
+    (portal / "index.html").write_text("<h1>Tidewater help</h1>")
+    (portal / "kb" / "index.html").write_text("<h1>Knowledgebase</h1>")
+    (portal / "404.html").write_text("<h1>Not here</h1>")
+    assert helpdesk(env, "demo").returncode == 0
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(HELPDESK), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for(lambda: get(f"{base}/")[0] == 200 or None), "the server never answered"
+        assert get(f"{base}/")[1] == b"<h1>Tidewater help</h1>"
+        assert get(f"{base}/kb/")[1] == b"<h1>Knowledgebase</h1>"
+        assert get(f"{base}/kb/../../secret_key")[0] == 404
+        assert get(f"{base}/nowhere/") == (404, b"<h1>Not here</h1>")
+        status, token = post_json(
+            f"{base}/api/v1/auth/token",
+            {"email": "admin@tidewater.example", "password": "tidewater-demo"},
+        )
+        assert status == 201
+        status, body = get(f"{base}/api/v1/tickets?per_page=50", token["token"])
+        assert status == 200 and json.loads(body)["total"] == 8
+        assert json.loads(get(f"{base}/api/v1/openapi.json")[1])["info"]["title"] == "Helpdesk API"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+        server.stdout.close()
+    assert not group_alive(server.pid)
