@@ -1,9 +1,15 @@
-"""Demo data for "Tidewater", the sea-kayak outfitter of the demo portal (idempotent)."""
+"""Demo data for "Tidewater", the backup and sync service of the demo portal (idempotent).
+
+The people, tickets, snippets, tasks and suggestions speak the portal's language:
+workspaces, backup sets, snapshots and restore points, sync folders, the desktop app,
+`tide`, the web console, storage quotas, seats, two-step verification and SSO.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -20,50 +26,218 @@ ADMIN_EMAIL = "admin@tidewater.example"
 ADMIN_PASSWORD = "tidewater-demo"
 AGENT_PASSWORD = "tidewater-agent"
 USER_PASSWORD = "tidewater-user"
+HELP_CENTRE = "https://help.tidewater.example"
 
-TEAMS = ("Support", "Rentals", "Billing")
+TEAMS = ("Support", "Billing", "Security", "Onboarding")
 AGENTS = [
     # email, name, teams, permissions
     ("sam@tidewater.example", "Sam Okafor", ["Support"],
      ["tickets.reply", "tickets.edit", "tickets.assign", "snippets.manage"]),
-    ("rio@tidewater.example", "Rio Tanaka", ["Rentals"], ["tickets.reply", "tickets.edit"]),
     ("meg@tidewater.example", "Meg Lindqvist", ["Billing", "Support"],
      ["tickets.view_all", "tickets.reply", "tickets.edit", "tickets.merge", "crm.edit",
       "community.moderate", "tasks.manage"]),
+    ("priya@tidewater.example", "Priya Raman", ["Security", "Support"],
+     ["tickets.reply", "tickets.edit", "tickets.assign", "crm.edit"]),
+    ("rio@tidewater.example", "Rio Tanaka", ["Onboarding"], ["tickets.reply", "tickets.edit"]),
 ]  # fmt: skip
+# Customers' workspaces: a design studio, a dental practice and a primary school.
 ORGANIZATIONS = [
-    ("Harbour Paddle Club", ["harbourpaddle.example"]),
-    ("Saltmarsh Outdoor School", ["saltmarsh.example"]),
+    ("Harbour Design", ["harbour-design.example"]),
+    ("Brightwater Dental", ["brightwater-dental.example"]),
+    ("Saltmarsh Primary School", ["saltmarsh-school.example"]),
 ]
 USERS = [
-    ("ann@harbourpaddle.example", "Ann Becker", True),
-    ("ben@harbourpaddle.example", "Ben Ito", True),
-    ("cleo@saltmarsh.example", "Cleo Martins", True),
-    ("dev@gmail.example", "Dev Sharma", False),
+    # email, name, verified
+    ("maria@harbour-design.example", "Maria Keller", True),  # owner of the workspace
+    ("lena@harbour-design.example", "Lena Vogel", True),  # its administrator
+    ("noah@harbour-design.example", "Noah Brandt", True),
+    ("accounts@harbour-design.example", "Harbour Design Accounts", True),
+    ("ann@brightwater-dental.example", "Ann Becker", True),  # practice manager
+    ("ben@brightwater-dental.example", "Ben Ito", True),
+    ("cleo@saltmarsh-school.example", "Cleo Martins", True),  # IT coordinator
+    ("head@saltmarsh-school.example", "Helen Park", True),
+    ("dev@gmail.example", "Dev Sharma", False),  # a freelance photographer on Starter
 ]
-# subject, requester, agent, team, status, urgency, labels, conversation
-TICKETS = [
-    ("Rudder cable snapped on day two", "ann@harbourpaddle.example", None, "Support",
-     "awaiting_agent", 7, ["repairs"], ["The rudder cable on our Seabird 16 snapped. Can you send a spare?"]),
-    ("Booking for 12 kayaks in June", "ben@harbourpaddle.example", "rio@tidewater.example",
-     "Rentals", "awaiting_user", 5, ["group-booking"],
-     ["We'd like 12 touring kayaks for the weekend of 14 June.",
-      "agent:Happy to help! Which launch site, and do you need spray decks?"]),
-    ("Refund for cancelled course", "cleo@saltmarsh.example", "meg@tidewater.example", "Billing",
-     "pending", 6, ["refund"],
-     ["Our course was cancelled due to weather. How do we get a refund?",
-      "note:Waiting on the payment provider to confirm the chargeback.",
-      "agent:We've asked our payment provider; we'll be back within 3 days."]),
-    ("Spray deck sizes", "dev@gmail.example", "sam@tidewater.example", "Support", "resolved", 3,
-     ["sizing"],
-     ["Which spray deck fits a Seabird 16 cockpit?",
-      "agent:The Seabird 16 takes the size M deck (cockpit 82 x 44 cm).", "user:Thanks, ordered!"]),
-    ("Paddle shaft cracked", "ann@harbourpaddle.example", "sam@tidewater.example", "Support",
-     "awaiting_agent", 8, ["warranty", "repairs"],
-     ["The carbon shaft cracked near the ferrule after two trips."]),
-    ("Invoice address change", "ben@harbourpaddle.example", None, None, "awaiting_agent", 4, [],
-     ["Please put our club's new address on future invoices."]),
-]  # fmt: skip
+# The customers' own administrators: they see their organization's tickets and the
+# help centre's articles for administrators (`usergroups: [administrators]`).
+ADMINISTRATORS_GROUP = "Administrators"
+ADMINISTRATORS = [
+    "maria@harbour-design.example",
+    "lena@harbour-design.example",
+    "ann@brightwater-dental.example",
+    "cleo@saltmarsh-school.example",
+]
+# The demo user who can sign in to the portal with USER_PASSWORD.
+PORTAL_USER = "maria@harbour-design.example"
+
+# "talk": the requester's first message, then "agent:", "note:" or "user:" lines.
+TICKETS: list[dict[str, Any]] = [
+    {
+        "subject": "Backups paused: storage quota reached (TW-4001)",
+        "user": "ben@brightwater-dental.example",
+        "source": "portal",
+        "team": "Support",
+        "status": "awaiting_agent",
+        "urgency": 7,
+        "labels": ["storage-quota", "backup"],
+        "followers": ["meg@tidewater.example"],
+        "talk": [
+            "Since this morning every computer in the practice shows TW-4001 “Storage quota "
+            "reached”, and the last backup ran at 07:10. We're on Starter (1 TB). I think it's "
+            "the X-ray imaging folder we added to the reception PC's backup set last week. Are "
+            "our existing backups safe, and what's the quickest way to get them running again?",
+        ],
+    },
+    {
+        "subject": "Shared “Clients” sync folder stuck on Uploading",
+        "user": "noah@harbour-design.example",
+        "source": "email",
+        "agent": "sam@tidewater.example",
+        "team": "Support",
+        "status": "awaiting_user",
+        "urgency": 5,
+        "labels": ["sync", "desktop-app"],
+        "talk": [
+            "Since Monday the Clients sync folder on my iMac shows blue arrows and “Uploading 3 "
+            "files” in Sync activity, and Lena can't see this week's mock-ups on her laptop. "
+            "Desktop app 5.4.2 on macOS 14. Quitting and reopening the app didn't help.",
+            "agent:Thanks for the details, Noah. Files that never finish uploading are usually "
+            "open in another app (Sync activity then says “Waiting for 1 file to close”) or are "
+            "placeholders from another sync tool. Could you quit InDesign and Illustrator for a "
+            "minute and see whether the count drops? If it doesn't, please attach a diagnostic "
+            "log bundle: click the Tidewater icon, then Help > Collect diagnostic logs > Create "
+            f"bundle. The steps are in {HELP_CENTRE}/kb/troubleshooting/collect-diagnostic-logs/",
+        ],
+    },
+    {
+        "subject": "November invoice bills 27 seats, we have 22 people",
+        "user": "maria@harbour-design.example",
+        "source": "email",
+        "agent": "meg@tidewater.example",
+        "team": "Billing",
+        "status": "pending",
+        "urgency": 4,
+        "labels": ["invoice", "seats"],
+        "cc": ["accounts@harbour-design.example"],
+        "talk": [
+            "Our November invoice, TW-2026-005212, charges for 27 Business seats, but only 22 "
+            "people work at Harbour Design. Could you correct it? I've copied our accounts "
+            "address.",
+            "note:Team > Members shows 22 active members and 5 invitations from 2 October that "
+            "were never accepted. Invited seats are billed (see "
+            "/kb/accounts-billing/add-team-members/), so the invoice is right by the rules. "
+            "Asked Finance for a one-off credit note for the 5 seats; waiting on them.",
+            "agent:You're right that 22 people are active: the other 5 seats are invitations "
+            "from early October that nobody accepted, and an invited seat is billed until it is "
+            "removed. You can remove them in the web console under Team > Members. As a one-off, "
+            "I've asked our finance team to credit those 5 seats on the November invoice; the "
+            "credit note will reach accounts@harbour-design.example within 3 business days.",
+        ],
+    },
+    {
+        "subject": "Restore the deleted “Patient letters 2026” folder",
+        "user": "ann@brightwater-dental.example",
+        "source": "portal",
+        "agent": "sam@tidewater.example",
+        "team": "Support",
+        "status": "resolved",
+        "urgency": 8,
+        "labels": ["restore"],
+        "talk": [
+            "A receptionist deleted the “Patient letters 2026” folder from our Practice sync "
+            "folder on Friday afternoon, and now it's gone on every computer. We need those "
+            "letters. Can you get them back?",
+            "agent:Don't worry, Ann: nothing is lost. A sync folder copies deletions to every "
+            "device, but your snapshots still hold the folder. On the reception PC, click the "
+            "Tidewater icon, then Restore. Pick a restore point from Friday morning on the "
+            "timeline, tick “Patient letters 2026”, choose Restore to > Another folder and click "
+            "Restore. Check the letters there, then move them back into the sync folder. Step by "
+            f"step: {HELP_CENTRE}/kb/backup-restore/restore-files-from-a-snapshot/",
+            "user:Restored 412 files from Friday's 09:00 snapshot and they're all there. Thank "
+            "you so much!",
+        ],
+    },
+    {
+        "subject": "Teacher's laptop stolen: lock it out of our workspace",
+        "user": "cleo@saltmarsh-school.example",
+        "source": "agent",
+        "agent": "priya@tidewater.example",
+        "team": "Security",
+        "status": "awaiting_agent",
+        "urgency": 9,
+        "labels": ["lost-device", "security"],
+        "cc": ["head@saltmarsh-school.example"],
+        "talk": [
+            "As discussed on the phone: a teacher's laptop, SALTMARSH-T14, was stolen from her "
+            "car last night. It was signed in to Tidewater with the Year 6 sync folder. Please "
+            "make sure nobody can use it to reach the school's files, and tell us how to put her "
+            "files on the replacement laptop when it arrives.",
+            "note:Walked Cleo through removing SALTMARSH-T14 under Settings > Devices at 08:40: "
+            "if it comes online it gets TW-1002 and stops syncing. Audit log: no activity from "
+            "that device since 17:55 yesterday. No private encryption key on this workspace; "
+            "Cleo says BitLocker was on. Still to send: the restore steps for the new laptop.",
+        ],
+    },
+    {
+        "subject": "Reset two-step verification: lost phone, no recovery codes",
+        "user": "dev@gmail.example",
+        "source": "email",
+        "agent": "priya@tidewater.example",
+        "team": "Security",
+        "status": "awaiting_agent",
+        "urgency": 8,
+        "labels": ["two-step-verification", "sign-in"],
+        "talk": [
+            "My phone was stolen on holiday, and my authenticator app with it. I'm the only "
+            "owner of my workspace and I never saved the recovery codes, so I can't sign in to "
+            "the web console. The photo backups on my laptop are still running. Please help!",
+            "agent:Sorry to hear that, Dev. As you're the only owner of the workspace, we verify "
+            "your identity before we remove two-step verification, so nobody can take over your "
+            "backups by pretending to be you. Please reply from this address with the number of "
+            "your latest Tidewater invoice, the last four digits of the card it was paid with and "
+            "the name of one of your backup sets. Never send us your password.",
+            "note:Identity check as in the runbook: invoice number and card digits must match "
+            "Billing, then a second Security agent approves the reset. Up to two business days.",
+            "user:My latest invoice is TW-2026-005377, paid with the card ending 4417. My backup "
+            "set is called “Photo archive”.",
+        ],
+    },
+    {
+        "subject": "SSO test sign-in fails with “Audience mismatch”",
+        "user": "lena@harbour-design.example",
+        "source": "chat",
+        "agent": "rio@tidewater.example",
+        "team": "Onboarding",
+        "status": "awaiting_user",
+        "urgency": 5,
+        "labels": ["sso", "onboarding"],
+        "talk": [
+            "We're connecting Microsoft Entra ID to our workspace with SAML. Our domain is "
+            "verified and we're on Business, but the test account gets “Audience mismatch” "
+            "after Continue with SSO.",
+            "agent:Hi Lena, that message means the Entity ID in Entra ID doesn't match ours "
+            "exactly. In the web console, open Settings > Security > Single sign-on, click Copy "
+            "next to the Entity ID (it ends in your workspace id) and paste it over the "
+            "Identifier in Entra ID; watch out for a trailing slash. Then test again in a "
+            "private window, and leave Require SSO for all members off until it works. The "
+            f"guide for administrators: {HELP_CENTRE}/portal/kb/security-admin/"
+            "single-sign-on-with-saml/",
+        ],
+    },
+    {
+        "subject": "Purchase order number on our invoices",
+        "user": "cleo@saltmarsh-school.example",
+        "source": "email",
+        "status": "awaiting_agent",
+        "urgency": 4,
+        "labels": [],
+        "talk": [
+            "The council's finance office now needs our purchase order number, PO-58213, on "
+            "every Tidewater invoice, or they can't pay it. Could you add it from the next "
+            "invoice on?",
+        ],
+    },
+]
 
 
 def load(progress: Callable[[str], None] = lambda _text: None) -> dict[str, int]:
@@ -96,7 +270,7 @@ def _domain_loaders():
 
 def _agents() -> int:
     added = 0
-    if db.session.scalar(select(Agent).where(Agent.email == ADMIN_EMAIL)) is None:
+    if _agent(ADMIN_EMAIL) is None:
         create_admin(email=ADMIN_EMAIL, password=ADMIN_PASSWORD, name="Alex Admin")
         added += 1
     teams = {}
@@ -104,7 +278,7 @@ def _agents() -> int:
         teams[name] = db.session.scalar(select(Team).where(Team.name == name)) or Team(name=name)
         db.session.add(teams[name])
     for email, name, team_names, permissions in AGENTS:
-        if db.session.scalar(select(Agent).where(Agent.email == email)) is None:
+        if _agent(email) is None:
             db.session.add(
                 Agent(
                     email=email,
@@ -128,11 +302,11 @@ def _organizations() -> int:
             people.set_organization_domains(org, domains)
             added += 1
     db.session.flush()
-    if db.session.scalar(select(Usergroup).where(Usergroup.name == "Club coordinators")) is None:
-        coordinators = Usergroup(
-            name="Club coordinators", permissions=["tickets.view_organization"]
+    if _administrators() is None:
+        db.session.add(
+            Usergroup(name=ADMINISTRATORS_GROUP, permissions=["tickets.view_organization"])
         )
-        db.session.add(coordinators)
+        db.session.flush()
     return added
 
 
@@ -142,53 +316,71 @@ def _users(now) -> int:
         if people.find_user(email) is None:
             people.register_user(email=email, name=name, now=now, verified=verified)
             added += 1
-    ann = people.find_user("ann@harbourpaddle.example")
-    if ann.password_hash is None:
-        ann.password_hash = hash_password(USER_PASSWORD)
-    coordinators = db.session.scalar(select(Usergroup).where(Usergroup.name == "Club coordinators"))
-    if coordinators is not None and coordinators not in ann.usergroups:
-        ann.usergroups.append(coordinators)
+    portal_user = people.find_user(PORTAL_USER)
+    if portal_user.password_hash is None:
+        portal_user.password_hash = hash_password(USER_PASSWORD)
+    administrators = _administrators()
+    for email in ADMINISTRATORS:
+        user = people.find_user(email)
+        if administrators is not None and administrators not in user.usergroups:
+            user.usergroups.append(administrators)
     return added
 
 
 def _tickets(now) -> int:
-    admin = people.agent_actor(db.session.scalar(select(Agent).where(Agent.email == ADMIN_EMAIL)))
+    admin = people.agent_actor(_agent(ADMIN_EMAIL))
     added = 0
-    for index, (subject, email, agent_email, team, status, urgency, labels, talk) in enumerate(
-        TICKETS
-    ):
+    for index, spec in enumerate(TICKETS):
+        subject = spec["subject"]
         if db.session.scalar(select(Ticket.id).where(Ticket.subject == subject)) is not None:
             continue
         opened = now - timedelta(days=len(TICKETS) - index, hours=index)
-        user = people.find_user(email)
+        user = people.find_user(spec["user"])
+        talk = spec["talk"]
         ticket = services.open_ticket(
             admin,
-            {"subject": subject, "message": talk[0], "user_id": user.id, "source": "portal",
-             "urgency": urgency, "labels": labels},
+            {"subject": subject, "message": talk[0], "user_id": user.id, "source": spec["source"],
+             "urgency": spec["urgency"], "cc": spec.get("cc", [])},
             now=opened,
         )  # fmt: skip
-        ticket.source = "email" if index % 2 else "portal"
-        _converse(ticket, user, agent_email, talk[1:], opened)
-        changes = {"status": status}
-        if agent_email:
-            changes["agent_id"] = db.session.scalar(
-                select(Agent.id).where(Agent.email == agent_email)
-            )
-        if team:
-            changes["team_id"] = db.session.scalar(select(Team.id).where(Team.name == team))
+        db.session.flush()
+        # Triage a quarter of an hour later: labels, the team and agent, followers.
+        triage: dict[str, Any] = {"labels": spec["labels"]}
+        if spec.get("agent"):
+            triage["agent_id"] = _agent(spec["agent"]).id
+        if spec.get("team"):
+            triage["team_id"] = db.session.scalar(select(Team.id).where(Team.name == spec["team"]))
+        if spec.get("followers"):
+            triage["followers"] = [_agent(email).id for email in spec["followers"]]
+        services.update_ticket(
+            admin, ticket.id, triage, version=ticket.version, now=opened + timedelta(minutes=15)
+        )
+        _converse(ticket, user, spec.get("agent"), talk[1:], opened)
         db.session.flush()
         services.update_ticket(
-            admin, ticket.id, changes, version=ticket.version, now=opened + timedelta(hours=3)
+            admin,
+            ticket.id,
+            {"status": spec["status"]},
+            version=ticket.version,
+            now=opened + timedelta(hours=len(talk)),
         )
         added += 1
     return added
 
 
 def _converse(ticket: Ticket, user: User, agent_email, lines, opened) -> None:
-    agent = db.session.scalar(select(Agent).where(Agent.email == (agent_email or ADMIN_EMAIL)))
+    agent = _agent(agent_email or ADMIN_EMAIL)
     for step, line in enumerate(lines, start=1):
         kind, _, text = line.partition(":")
         author = people.user_actor(user) if kind == "user" else people.agent_actor(agent)
         conversation.post_message(
             author, ticket.id, body=text, note=kind == "note", now=opened + timedelta(hours=step)
         )
+
+
+def _agent(email: str) -> Agent | None:
+    return db.session.scalar(select(Agent).where(Agent.email == email))
+
+
+def _administrators() -> Usergroup | None:
+    return db.session.scalar(select(Usergroup).where(Usergroup.name == ADMINISTRATORS_GROUP))

@@ -1,4 +1,4 @@
-"""Demo suggestions for Tidewater, a sea-kayaking company's help centre (idempotent)."""
+"""Demo suggestions for Tidewater, the backup and sync service of the demo portal (idempotent)."""
 
 from __future__ import annotations
 
@@ -16,129 +16,162 @@ from ticketapi.permissions import PORTAL_PERMISSIONS, Actor
 
 MODERATOR_EMAIL = "admin@tidewater.example"
 
-PADDLERS = {
-    "maya": ("Maya Okafor", "maya.okafor@example.com"),
-    "tom": ("Tom Halvorsen", "tom.halvorsen@example.com"),
-    "ines": ("Inès Dubois", "ines.dubois@example.com"),
-    "raj": ("Raj Patel", "raj.patel@example.com"),
-    "kirsty": ("Kirsty MacLeod", "kirsty.macleod@example.com"),
-    "ben": ("Ben Adeyemi", "ben.adeyemi@example.com"),
+# Customers who take part in the community; Noah and Cleo also have demo tickets.
+CUSTOMERS = {
+    "noah": ("Noah Brandt", "noah@harbour-design.example"),
+    "cleo": ("Cleo Martins", "cleo@saltmarsh-school.example"),
+    "tomas": ("Tomás Herrera", "tomas.herrera@example.com"),
+    "ingrid": ("Ingrid Solberg", "ingrid.solberg@example.com"),
+    "kwame": ("Kwame Mensah", "kwame.mensah@example.com"),
+    "aiko": ("Aiko Sato", "aiko.sato@example.com"),
+    "matilda": ("Matilda Nguyen", "matilda.nguyen@example.com"),
 }
 
 # "team" comments come from the moderator. A suggestion with `merge_into` is posted,
 # voted for and discussed, then merged into the earlier one with that title.
 SUGGESTIONS: list[dict[str, Any]] = [
     {
-        "title": "Reschedule a tour booking online",
-        "body": "Weather changes fast on the coast. I'd like to move my booking to "
-        "another day from the website instead of phoning during office hours.",
-        "category": "Bookings",
+        "title": "Desktop app for Linux",
+        "body": "Our designers work on Ubuntu. tide backs up our servers fine, but on a "
+        "workstation people want the Restore window and sync folders, not a terminal.",
+        "category": "Desktop app",
         "status": "planned",
-        "author": "maya",
+        "author": "noah",
         "age_days": 60,
-        "voters": ["maya", "tom", "ines", "raj", "kirsty"],
+        "voters": ["noah", "tomas", "ingrid", "kwame", "aiko"],
         "comments": [
-            ("tom", "Yes please: I rebooked twice last summer because of wind warnings."),
-            ("team", "Planned for the spring season: you'll find it under My bookings."),
+            ("tomas", "Yes please: half of our engineers run Fedora."),
+            (
+                "team",
+                "Planned for next year: backups and restores come first, sync folders "
+                "after. Until then, tide runs on any Linux desktop too.",
+            ),
         ],
     },
     {
-        "title": "Text me the day before my trip",
-        "body": "A reminder by SMS with the meeting point and what to bring.",
-        "category": "Bookings",
+        "title": "Preview files in the web console before restoring",
+        "body": "In Backups > Browse I can only download a ZIP. A quick preview of PDFs and "
+        "images would stop me restoring the wrong version of a contract.",
+        "category": "Backup & restore",
         "status": "in_progress",
-        "author": "ines",
+        "author": "ingrid",
         "age_days": 45,
-        "voters": ["ines", "raj", "ben"],
-        "comments": [("team", "We're testing this with the Saturday sunrise paddles now.")],
-    },
-    {
-        "title": "Tide times for each launch site on the trip page",
-        "body": "Show high and low water for the launch beach on the day of the trip.",
-        "category": "Trips",
-        "status": "under_review",
-        "author": "kirsty",
-        "age_days": 30,
-        "voters": ["kirsty", "maya", "ben"],
-        "comments": [("raj", "Wind forecast too, if possible.")],
-    },
-    {
-        "title": "Double kayaks for a parent and child",
-        "body": "Our eight-year-old is too small for a single. A double would let us "
-        "rent together.",
-        "category": "Rentals",
-        "status": "completed",
-        "author": "raj",
-        "age_days": 90,
-        "voters": ["raj", "ines", "kirsty", "tom"],
-        "comments": [("team", "Done: doubles are bookable at both harbour bases.")],
-    },
-    {
-        "title": "Loyalty card for repeat paddlers",
-        "body": "Every tenth rental free?",
-        "category": "Membership",
-        "status": "declined",
-        "author": "ben",
-        "age_days": 75,
-        "voters": ["ben"],
+        "voters": ["ingrid", "kwame", "cleo"],
         "comments": [
-            ("team", "We're putting that money into the club nights instead, which are free."),
+            (
+                "team",
+                "We're building previews for images, PDFs and Office files in Browse, "
+                "and testing them with a few workspaces now.",
+            ),
         ],
     },
     {
-        "title": "Wetsuit size in the booking form",
-        "body": "So the right size is waiting at the base and we launch on time.",
-        "category": "Trips",
-        "status": "new",
-        "author": "tom",
-        "age_days": 4,
-        "voters": ["tom", "maya"],
-        "comments": [],
+        "title": "Let administrators choose what syncs to every laptop",
+        "body": "Our pupils' laptops have small disks. I'd like to set selective sync once "
+        "for the whole school, so only this term's folders sync, instead of visiting 60 "
+        "laptops.",
+        "category": "Sync & sharing",
+        "status": "under_review",
+        "author": "cleo",
+        "age_days": 30,
+        "voters": ["cleo", "tomas", "aiko"],
+        "comments": [("tomas", "A default selection per sync folder would already help us.")],
     },
     {
-        "title": "SMS reminder before a tour",
-        "body": "I forgot my booking last month; a text the evening before would help.",
-        "category": "Bookings",
+        "title": "Keep our backups in Australia",
+        "body": "Our clients' contracts say their data stays in the country, and restores "
+        "from Oregon are slow from Brisbane.",
+        "category": "Security & compliance",
+        "status": "completed",
+        "author": "matilda",
+        "age_days": 90,
+        "voters": ["matilda", "aiko", "kwame", "tomas"],
+        "comments": [
+            (
+                "team",
+                "Done: the Sydney data region (ap-southeast) is live. New workspaces can "
+                "choose it, and Business workspaces can ask support to move there.",
+            ),
+        ],
+    },
+    {
+        "title": "Two-step verification codes by SMS",
+        "body": "Not everyone on our team wants an authenticator app on their phone.",
+        "category": "Security & compliance",
+        "status": "declined",
+        "author": "kwame",
+        "age_days": 75,
+        "voters": ["kwame"],
+        "comments": [
+            (
+                "team",
+                "We won't add SMS: SIM-swap attacks make it the weakest second step. "
+                "Security keys work without a phone, and recovery codes cover a lost one.",
+            ),
+        ],
+    },
+    {
+        "title": "Keep version history longer than a year on Starter",
+        "body": "We're three people, so Business is too big for us, but our accountant wants "
+        "seven years of history for the books.",
+        "category": "Plans & billing",
         "status": "new",
-        "author": "ben",
+        "author": "aiko",
+        "age_days": 4,
+        "voters": ["aiko", "matilda"],
+        "comments": [
+            (
+                "ingrid",
+                "Meanwhile, pin the snapshot you take at year end: pinned snapshots "
+                "are kept whatever the retention policy says.",
+            ),
+        ],
+    },
+    {
+        "title": "Thumbnails of old versions in Browse",
+        "body": "When I browse a snapshot in the web console I can't tell the versions of "
+        "a logo apart until I've downloaded them all.",
+        "category": "Backup & restore",
+        "status": "new",
+        "author": "aiko",
         "age_days": 20,
-        "voters": ["ben", "raj", "maya"],
-        "comments": [("maya", "Same idea as the one about texting the day before?")],
-        "merge_into": "Text me the day before my trip",
+        "voters": ["aiko", "kwame"],
+        "comments": [("noah", "Isn't this the same as the idea about previewing files?")],
+        "merge_into": "Preview files in the web console before restoring",
     },
 ]
 
 
 def load(now: datetime) -> int:
-    """Add the demo paddlers and suggestions that are missing; return how many rows were added.
+    """Add the demo customers and suggestions that are missing; return how many rows were added.
 
     The caller commits.
     """
     added = 0
-    paddlers: dict[str, User] = {}
-    for key, (name, email) in PADDLERS.items():
+    customers: dict[str, User] = {}
+    for key, (name, email) in CUSTOMERS.items():
         user = people.find_user(email)
         if user is None:
             user = people.register_user(email=email, name=name, now=now, verified=True)
             added += 1
-        paddlers[key] = user
+        customers[key] = user
     moderator = _moderator()
     for item in SUGGESTIONS:
         if _by_title(item["title"]) is None:
-            added += _add(item, paddlers, moderator, now)
+            added += _add(item, customers, moderator, now)
     db.session.flush()
     return added
 
 
-def _add(item: dict[str, Any], paddlers: dict[str, User], moderator: Actor, now) -> int:
+def _add(item: dict[str, Any], customers: dict[str, User], moderator: Actor, now) -> int:
     posted = now - timedelta(days=item["age_days"])
-    author = _as_paddler(paddlers[item["author"]])
+    author = _as_customer(customers[item["author"]])
     values = {k: item[k] for k in ("title", "body", "category")}
     suggestion = services.create_suggestion(author, values, now=posted)
     for hours, key in enumerate(item["voters"], start=1):
-        votes.vote(_as_paddler(paddlers[key]), suggestion.id, now=posted + timedelta(hours=hours))
+        votes.vote(_as_customer(customers[key]), suggestion.id, now=posted + timedelta(hours=hours))
     for hours, (who, text) in enumerate(item["comments"], start=1):
-        actor = moderator if who == "team" else _as_paddler(paddlers[who])
+        actor = moderator if who == "team" else _as_customer(customers[who])
         when = posted + timedelta(days=1, hours=hours)
         comments.add_comment(actor, suggestion.id, body=text, now=when)
     decided = posted + timedelta(days=2)
@@ -156,8 +189,8 @@ def _by_title(title: str) -> Suggestion | None:
     return db.session.scalar(select(Suggestion).where(Suggestion.title == title).limit(1))
 
 
-def _as_paddler(user: User) -> Actor:
-    # Demo paddlers may do everything the portal allows, whatever the usergroups say.
+def _as_customer(user: User) -> Actor:
+    # Demo customers may do everything the portal allows, whatever the usergroups say.
     return Actor(kind="user", id=user.id, name=user.name, permissions=frozenset(PORTAL_PERMISSIONS))
 
 

@@ -38,26 +38,26 @@ def test_demo_shows_every_status_and_a_merged_duplicate(world):
     assert {s["status"] for s in listed} == {
         "new", "under_review", "planned", "in_progress", "completed", "declined", "duplicate",
     }  # fmt: skip
-    duplicate = by_title["SMS reminder before a tour"]
-    survivor = by_title["Text me the day before my trip"]
+    duplicate = by_title["Thumbnails of old versions in Browse"]
+    survivor = by_title["Preview files in the web console before restoring"]
     assert duplicate["duplicate_of_id"] == survivor["id"]
-    # Ines, Raj and Ben voted for the survivor; Ben, Raj and Maya for the duplicate.
+    # Ingrid, Kwame and Cleo voted for the survivor; Aiko and Kwame for the duplicate.
     assert survivor["votes"] == 4
     # The public list hides the duplicate and ranks by votes.
     public = world.get("/api/v1/suggestions").json["items"]
     assert duplicate["id"] not in [s["id"] for s in public]
-    assert public[0]["title"] == "Reschedule a tour booking online"
+    assert public[0]["title"] == "Desktop app for Linux"
 
     answers = world.get(f"/api/v1/suggestions/{survivor['id']}/comments").json["items"]
     assert answers[0]["author"] == {"type": "agent", "id": admin.id, "name": "Tidewater Admin"}
 
 
 def test_demo_reuses_people_who_exist(world):
-    world.user("Maya Okafor", email="maya.okafor@example.com")
-    added_with_maya = demo.load(world.now)
+    world.user("Ingrid Solberg", email="ingrid.solberg@example.com")
+    added_with_ingrid = demo.load(world.now)
     assert (
-        added_with_maya
+        added_with_ingrid
         == sum(1 + len(item["voters"]) + len(item["comments"]) for item in demo.SUGGESTIONS)
-        + len(demo.PADDLERS)
+        + len(demo.CUSTOMERS)
         - 1
     )

@@ -291,7 +291,7 @@ def test_demo_snippets_load_once(world):
 
     assert first == len(demo.SHARED) + len(demo.SAM_PERSONAL) >= 4
     assert again == 0
-    assert "Paddle length guide" in titles(world, sam, "?mine=true")
+    assert "Sync stuck on Uploading: first checks" in titles(world, sam, "?mine=true")
     assert titles(world, admin, "?shared=false") == []
     assert db.session.scalar(select(func.count()).select_from(Snippet)) == first
 
