@@ -9,13 +9,11 @@ from apiflask import APIFlask
 
 from ticketapi import config as configuration
 from ticketapi import errors, extensions
+from ticketapi.api import MAX_ID
 from ticketapi.errors import NotFound
 
 API_TITLE = "Helpdesk API"
 API_VERSION = "1"
-
-
-MAX_ID = 2**31 - 1
 
 
 def refuse_impossible_ids(_endpoint: str | None, values: dict | None) -> None:

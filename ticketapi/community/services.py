@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from ticketapi import permissions as rules
+from ticketapi.api import MAX_ID
 from ticketapi.community.models import (
     Suggestion,
     SuggestionEvent,
@@ -25,7 +26,6 @@ from ticketapi.permissions import Actor, Rule
 from ticketapi.tickets.rendering import body_html
 
 # Ids are 32-bit columns: a larger one (from any caller) is not there, not a database error.
-MAX_ID = 2**31 - 1
 ORDERINGS = {
     "-votes": (Suggestion.votes.desc(), Suggestion.id.desc()),
     "-created_at": (Suggestion.created_at.desc(), Suggestion.id.desc()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
+from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
 from ticketapi.community import comments, schemas, services, votes
 from ticketapi.extensions import db
@@ -11,7 +12,6 @@ from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.timeutil import utcnow
 
 bp = APIBlueprint("community", __name__, url_prefix="/api/v1", tag="Community")
-SECURED = {"security": "BearerAuth"}
 REFUSED = {
     403: "Not open to you: the message says whether to sign in or what permission is missing"
 }

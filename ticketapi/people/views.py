@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
+from ticketapi.api import SECURED, committed
 from ticketapi.auth.current import current_actor
-from ticketapi.extensions import db
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.people import schemas, services
 from ticketapi.timeutil import utcnow
 
 bp = APIBlueprint("people", __name__, url_prefix="/api/v1", tag="People")
-SECURED = {"security": "BearerAuth"}
-
-
-def committed(result):
-    db.session.commit()
-    return result
 
 
 # Users

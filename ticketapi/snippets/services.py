@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 
 from ticketapi import permissions as rules
+from ticketapi.api import MAX_ID
 from ticketapi.errors import Forbidden, Invalid, NotFound
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
@@ -16,8 +17,6 @@ from ticketapi.snippets import templating
 from ticketapi.snippets.models import Snippet, SnippetTag
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Ticket
-
-MAX_ID = 2**31 - 1
 
 
 def _require_agent(actor: Actor) -> None:

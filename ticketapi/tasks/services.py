@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from ticketapi import permissions as rules
+from ticketapi.api import MAX_ID
 from ticketapi.errors import Forbidden, Invalid, NotFound
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, Team
@@ -15,8 +16,6 @@ from ticketapi.permissions import Actor
 from ticketapi.tasks.models import Task
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Ticket, ticket_cc, ticket_followers
-
-MAX_ID = 2**31 - 1
 
 
 def _require_agent(actor: Actor) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
+from ticketapi.api import SECURED, committed
 from ticketapi.auth.current import current_actor
 from ticketapi.extensions import db
 from ticketapi.pagination import page_of, paginate
@@ -11,12 +12,6 @@ from ticketapi.tasks import schemas, services
 from ticketapi.timeutil import utcnow
 
 bp = APIBlueprint("tasks", __name__, url_prefix="/api/v1", tag="Tasks")
-SECURED = {"security": "BearerAuth"}
-
-
-def committed(result):
-    db.session.commit()
-    return result
 
 
 @bp.get("/tasks")

@@ -7,6 +7,7 @@ from pathlib import Path
 from apiflask import APIBlueprint
 from flask import current_app, request, send_file
 
+from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
 from ticketapi.errors import Invalid, PreconditionRequired
 from ticketapi.extensions import db, limiter
@@ -24,7 +25,6 @@ from ticketapi.tickets import (
 from ticketapi.timeutil import utcnow
 
 bp = APIBlueprint("tickets", __name__, url_prefix="/api/v1", tag="Tickets")
-SECURED = {"security": "BearerAuth"}
 
 
 def submit_limit() -> str:
