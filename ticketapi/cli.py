@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -34,6 +35,33 @@ def upgrade_database() -> None:
     db.session.commit()
 
 
+@contextmanager
+def database_reached(app: Flask):
+    """Run with an app context; a database that cannot be reached is one clear line."""
+    from sqlalchemy.exc import OperationalError
+
+    with app.app_context():
+        try:
+            yield
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            click.secho(f"✗ Cannot use {describe_database(app)}: {reason}", fg="red", bold=True)
+            click.echo("Check HELPDESK_DATABASE_URL and that the database server is running.")
+            raise SystemExit(1) from None
+
+
+def database_is_current() -> bool:
+    """Whether the database's Alembic revision is the newest migration."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from ticketapi.extensions import db, migrate
+
+    head = ScriptDirectory.from_config(migrate.get_config(str(MIGRATIONS))).get_current_head()
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+
 def describe_database(app: Flask) -> str:
     from sqlalchemy.engine import make_url
 
@@ -49,7 +77,7 @@ def db_group() -> None:
 def db_upgrade() -> None:
     """Create or migrate the database to the current schema."""
     app = make_app()
-    with app.app_context():
+    with database_reached(app):
         click.echo(f"Migrating {describe_database(app)} …")
         upgrade_database()
     click.secho("✓ The database is at the current schema.", fg="green")
@@ -81,7 +109,7 @@ def create_admin(email: str, password: str, name: str) -> None:
     from ticketapi.errors import DomainError
 
     app = make_app()
-    with app.app_context():
+    with database_reached(app):
         upgrade_database()
         try:
             agent, created = admin.create_admin(email=email, password=password, name=name)
@@ -99,7 +127,7 @@ def demo() -> None:
     from ticketapi import demo as demo_data
 
     app = make_app()
-    with app.app_context():
+    with database_reached(app):
         upgrade_database()
         counts = demo_data.load(progress=lambda text: click.echo(f"  {text}"))
     added = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing new"
@@ -117,8 +145,18 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     from ticketapi.server import run
 
     app = make_app(SERVE_PORTAL=True)
-    with app.app_context():
-        upgrade_database()
+    with database_reached(app):
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            upgrade_database()  # the embedded default sets itself up
+        elif not database_is_current():
+            # Several processes starting at once must not race to migrate a shared database.
+            click.secho(
+                f"✗ {describe_database(app)} is not at the current schema: "
+                "run `helpdesk db upgrade` once, then start the servers.",
+                fg="red",
+                bold=True,
+            )
+            raise SystemExit(1)
     portal = Path(app.config["PORTAL_DIR"])
     if not (portal / "index.html").exists():
         click.secho(

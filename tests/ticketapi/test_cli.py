@@ -149,3 +149,13 @@ def test_serve_answers_portal_and_api(instance):
         server.wait(timeout=20)
         server.stdout.close()
     assert not group_alive(server.pid)
+
+
+def test_an_unreachable_database_is_one_clear_line(instance):
+    _folder, env = instance
+    env = {**env, "HELPDESK_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    result = helpdesk(env, "serve", "--port", str(free_port()))
+    assert result.returncode == 1
+    assert "✗ Cannot use postgresql+psycopg://nobody@127.0.0.1:1/none" in result.stdout
+    assert "Check HELPDESK_DATABASE_URL" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
