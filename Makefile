@@ -62,12 +62,12 @@ test: install system-deps lint
 	@if $(BIN)/python -c 'import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()' \
 		"$(REDIS_TEST_URL)" 2>/dev/null; then \
 		echo "Redis answers at $(REDIS_TEST_URL): the shared rate-limit test runs against it"; \
-		HELPDESK_TEST_REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/pytest; \
+		export HELPDESK_TEST_REDIS_URL="$(REDIS_TEST_URL)"; \
 	else \
 		echo "Redis does not answer at $(REDIS_TEST_URL): its one test is skipped"; \
-		$(BIN)/pytest; \
-	fi
-	@if $(BIN)/python -c 'import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
+	fi; \
+	$(BIN)/pytest || exit 1; \
+	if $(BIN)/python -c 'import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
 		"$(PG_TEST_URL:postgresql+psycopg://%=postgresql://%)" 2>/dev/null; then \
 		echo "PostgreSQL answers at $(PG_TEST_URL): running the ticketapi suite on it too"; \
 		HELPDESK_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest tests/ticketapi; \
@@ -79,6 +79,7 @@ test: install system-deps lint
 bench: install
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/glossary.py
+	$(BIN)/python bench/api.py
 
 screenshots: install system-deps
 	$(BIN)/helpdesk build --content $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)

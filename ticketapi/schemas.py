@@ -49,8 +49,11 @@ class Schema(apiflask.Schema):
 TEXT_MAX = 100_000
 
 
-def name_field(**kwargs) -> fields.String:
-    return fields.String(validate=Length(min=1, max=NAME_MAX), **kwargs)
+def name_field(max_length: int = NAME_MAX, **kwargs) -> fields.String:
+    return fields.String(validate=Length(min=1, max=max_length), **kwargs)
+
+
+SHORT_NAME_MAX = 100  # usergroup, team and API key names
 
 
 def email_field(**kwargs) -> fields.Email:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from apiflask import fields
 from apiflask.validators import Length
 
-from ticketapi.schemas import Schema, email_field, id_field, name_field, timestamp_field
+from ticketapi.schemas import (
+    SHORT_NAME_MAX,
+    Schema,
+    email_field,
+    id_field,
+    name_field,
+    timestamp_field,
+)
 
 
 class Credentials(Schema):
@@ -30,7 +37,7 @@ class ActorOut(Schema):
 
 
 class ApiKeyIn(Schema):
-    name = name_field(required=True)
+    name = name_field(SHORT_NAME_MAX, required=True)
     agent_id = id_field(required=True)
 
 

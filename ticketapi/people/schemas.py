@@ -8,6 +8,7 @@ from apiflask.validators import Length
 from ticketapi.pagination import PageArgs
 from ticketapi.schemas import (
     DOMAIN,
+    SHORT_NAME_MAX,
     Schema,
     email_field,
     id_field,
@@ -79,12 +80,12 @@ class UsergroupOut(Schema):
 
 
 class UsergroupIn(Schema):
-    name = name_field(required=True)
+    name = name_field(SHORT_NAME_MAX, required=True)
     permissions = fields.List(fields.String(validate=Length(max=64)), load_default=list)
 
 
 class UsergroupPatch(Schema):
-    name = name_field()
+    name = name_field(SHORT_NAME_MAX)
     permissions = fields.List(fields.String(validate=Length(max=64)))
 
 
@@ -124,10 +125,10 @@ class TeamOut(Schema):
 
 
 class TeamIn(Schema):
-    name = name_field(required=True)
+    name = name_field(SHORT_NAME_MAX, required=True)
     agent_ids = ids_field(load_default=list)
 
 
 class TeamPatch(Schema):
-    name = name_field()
+    name = name_field(SHORT_NAME_MAX)
     agent_ids = ids_field()

@@ -19,6 +19,7 @@ from ticketapi.permissions import (
     can_manage_agents,
     can_view_people,
 )
+from ticketapi.schemas import NAME_MAX
 
 
 def normalize_email(email: str) -> str:
@@ -200,7 +201,8 @@ def register_user(
     """Create a user on behalf of the system (a public submission, an email)."""
     email = normalize_email(email)
     _unique(User, User.email == email, "email", f"A user already has the address {email}")
-    user = User(email=email, name=name.strip() or email, created_at=now)
+    # An address stands in for a missing name, cut to fit (addresses may be longer).
+    user = User(email=email, name=(name.strip() or email)[:NAME_MAX], created_at=now)
     if password is not None:
         user.password_hash = _new_password_hash(password)
     if organization_id is not None:

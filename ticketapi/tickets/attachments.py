@@ -25,6 +25,7 @@ ACTIVE_TYPES = {
     "application/pdf", "multipart/x-mixed-replace",
 }  # fmt: skip
 SAFE_FALLBACK = "application/octet-stream"
+CONTENT_TYPE_MAX = 100  # the column's width; longer declared types are not real ones
 
 
 class TooLarge(DomainError):
@@ -44,7 +45,7 @@ def safe_filename(name: str) -> str:
 
 def served_type(content_type: str) -> str:
     base = content_type.split(";", 1)[0].strip().lower()
-    if not base or base in ACTIVE_TYPES or "/" not in base:
+    if not base or base in ACTIVE_TYPES or "/" not in base or len(base) > CONTENT_TYPE_MAX:
         return SAFE_FALLBACK
     return base
 
