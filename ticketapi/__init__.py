@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from apiflask import APIFlask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ticketapi import config as configuration
 from ticketapi import errors, extensions
@@ -38,6 +39,8 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     )
     app.config.update(settings)
     app.config.update(errors.OPENAPI_SETTINGS)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.url_value_preprocessor(refuse_impossible_ids)
     extensions.init_app(app)
     errors.init_app(app)

@@ -65,6 +65,8 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         "SUBMIT_RATE_LIMIT": environ.get("HELPDESK_SUBMIT_RATE_LIMIT", DEFAULT_SUBMIT_LIMIT),
         "LOGIN_RATE_LIMIT": environ.get("HELPDESK_LOGIN_RATE_LIMIT", DEFAULT_LOGIN_LIMIT),
         "TOKEN_TTL_DAYS": int(environ.get("HELPDESK_TOKEN_TTL_DAYS", "30")),
+        # How many proxies in front add X-Forwarded-For: rate limits count the real client.
+        "TRUSTED_PROXIES": int(environ.get("HELPDESK_TRUSTED_PROXIES", "0")),
         "MAX_ATTACHMENT_BYTES": int(max_mb * 1024 * 1024),
         # The request limit leaves room for the multipart envelope around one file.
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024) + 64 * 1024,

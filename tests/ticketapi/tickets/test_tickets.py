@@ -285,3 +285,22 @@ def test_user_may_cc_by_email_and_remove_themselves(world):
     refused = world.post(f"/api/v1/tickets/{ticket_id}/cc", ann, json={"user_id": bo_id})
     assert refused.status_code == 422
     assert world.delete(f"/api/v1/tickets/{ticket_id}/cc/{bo_id}", ann).json["cc"] == []
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app, world):
+    from ticketapi import create_app
+
+    proxied = create_app({**app.config, "TRUSTED_PROXIES": 1, "SUBMIT_RATE_LIMIT": "1 per minute"})
+    client = proxied.test_client()
+    limiter.reset()
+
+    def from_client(address):
+        return client.post(
+            "/api/v1/tickets", json=SUBMISSION, headers={"X-Forwarded-For": address}
+        ).status_code
+
+    try:
+        codes = [from_client("203.0.113.1"), from_client("203.0.113.2"), from_client("203.0.113.1")]
+    finally:
+        limiter.reset()
+    assert codes == [201, 201, 429]
