@@ -182,6 +182,8 @@ class World:
         """
         headers = {**who.headers, **kwargs.pop("headers", {})}
         db.session.commit()
+        # What the test holds is re-read after the request (commits do not expire it).
+        db.session.expire_all()
         return contextvars.Context().run(
             self.client.open,
             path,

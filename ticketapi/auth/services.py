@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ticketapi.auth.models import Token
 from ticketapi.auth.passwords import hash_password, needs_rehash, verify_password
@@ -75,7 +76,12 @@ def _create(account, *, kind: str, name: str, expires_at, now: datetime) -> tupl
 def verify(plain: str, *, now: datetime) -> Token:
     """Return the live token for this bearer string, or raise Unauthorized."""
     hashed = digest(plain)
-    token = db.session.scalar(select(Token).where(Token.token_hash == hashed))
+    # One query for the token, its owner and what the actor is built from.
+    query = select(Token).options(
+        joinedload(Token.agent).joinedload(Agent.teams),
+        joinedload(Token.user).joinedload(User.usergroups),
+    )
+    token = db.session.scalars(query.where(Token.token_hash == hashed)).unique().first()
     if (
         token is None
         or not hmac.compare_digest(token.token_hash, hashed)
@@ -84,10 +90,14 @@ def verify(plain: str, *, now: datetime) -> Token:
         or (token.agent is not None and not token.agent.active)
     ):
         raise Unauthorized("The token is unknown, expired or revoked: sign in again.")
+    return token
+
+
+def note_use(token: Token, *, now: datetime) -> None:
+    """Record when a token was last used, at most every few minutes (it is a write)."""
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
         db.session.commit()
-    return token
 
 
 def list_api_keys(actor: Actor) -> list[Token]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import lazyload
 
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
 from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
@@ -161,7 +162,9 @@ def _unique(model, condition, field: str, message: str) -> None:
 
 
 def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    # Usergroups load only when asked for: opening a ticket for a user does not need them.
+    query = select(User).options(lazyload(User.usergroups))
+    return db.session.scalar(query.where(User.email == normalize_email(email)))
 
 
 def create_user(

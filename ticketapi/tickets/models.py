@@ -31,9 +31,14 @@ class Ticket(db.Model):
     __tablename__ = "tickets"
     __table_args__ = (
         # The agent queue: status + agent, newest first; the same for teams and requesters.
-        Index("ix_tickets_agent_status_created", "agent_id", "status", "created_at"),
-        Index("ix_tickets_team_status_created", "team_id", "status", "created_at"),
-        Index("ix_tickets_status_created", "status", "created_at"),
+        # merged_into_id (IS NULL in every list) makes counting a page index-only.
+        Index(
+            "ix_tickets_agent_status_created", "agent_id", "status", "merged_into_id", "created_at"
+        ),
+        Index(
+            "ix_tickets_team_status_created", "team_id", "status", "merged_into_id", "created_at"
+        ),
+        Index("ix_tickets_status_created", "status", "merged_into_id", "created_at"),
         Index("ix_tickets_user_created", "user_id", "created_at"),
         Index("ix_tickets_organization_created", "organization_id", "created_at"),
     )

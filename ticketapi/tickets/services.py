@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ticketapi import permissions as rules
@@ -30,8 +30,12 @@ REF_ATTEMPTS = 5
 
 
 def with_relations(query: Select) -> Select:
+    # Only the ids of CC'd users and followers are shown: load no more of them (their
+    # usergroups and teams load only if something asks).
     return query.options(
-        selectinload(Ticket.cc), selectinload(Ticket.followers), selectinload(Ticket.label_rows)
+        selectinload(Ticket.cc).load_only(User.id).options(lazyload(User.usergroups)),
+        selectinload(Ticket.followers).load_only(Agent.id).options(lazyload(Agent.teams)),
+        selectinload(Ticket.label_rows),
     )
 
 
@@ -82,7 +86,6 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
     ticket.cc = [user_by_email(email, now=now) for email in values.get("cc", [])]
     _insert_with_unique_ref(ticket)
     history.record(ticket, actor, "opened", now=now, status=ticket.status, source=source)
-    author = actor if not actor.is_agent else people.user_actor(user)
     db.session.add(
         Message(
             ticket_id=ticket.id,
@@ -91,7 +94,7 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
             note=False,
             author_type="user",
             author_user_id=user.id,
-            author_name=user.name if author.is_anonymous else author.name,
+            author_name=user.name,
             created_at=now,
         )
     )
@@ -104,9 +107,7 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
 
 def _insert_with_unique_ref(ticket: Ticket) -> None:
     for _attempt in range(REF_ATTEMPTS):
-        ticket.ref = new_ref()
-        if db.session.scalar(select(exists().where(Ticket.ref == ticket.ref))):
-            continue
+        ticket.ref = new_ref()  # a clash (about 1 in 10^12) fails the savepoint: try again
         db.session.add(ticket)
         try:
             with db.session.begin_nested():

@@ -303,4 +303,6 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app, world):
         codes = [from_client("203.0.113.1"), from_client("203.0.113.2"), from_client("203.0.113.1")]
     finally:
         limiter.reset()
+        with proxied.app_context():
+            db.engine.dispose()
     assert codes == [201, 201, 429]

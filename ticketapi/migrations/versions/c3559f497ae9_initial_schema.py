@@ -1,8 +1,8 @@
 """Initial schema
 
-Revision ID: fdf6f5784a39
+Revision ID: c3559f497ae9
 Revises:
-Create Date: 2026-11-25 16:20:03.781780
+Create Date: 2026-11-25 17:05:44.249149
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "fdf6f5784a39"
+revision = "c3559f497ae9"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -237,7 +237,9 @@ def upgrade():
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_tickets_agent_status_created", ["agent_id", "status", "created_at"], unique=False
+            "ix_tickets_agent_status_created",
+            ["agent_id", "status", "merged_into_id", "created_at"],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_tickets_merged_into_id"), ["merged_into_id"], unique=False
@@ -245,9 +247,13 @@ def upgrade():
         batch_op.create_index(
             "ix_tickets_organization_created", ["organization_id", "created_at"], unique=False
         )
-        batch_op.create_index("ix_tickets_status_created", ["status", "created_at"], unique=False)
         batch_op.create_index(
-            "ix_tickets_team_status_created", ["team_id", "status", "created_at"], unique=False
+            "ix_tickets_status_created", ["status", "merged_into_id", "created_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_tickets_team_status_created",
+            ["team_id", "status", "merged_into_id", "created_at"],
+            unique=False,
         )
         batch_op.create_index("ix_tickets_user_created", ["user_id", "created_at"], unique=False)
 
