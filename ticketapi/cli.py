@@ -138,8 +138,14 @@ def demo() -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, help="Processes.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads a process.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Processes.")
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Threads a process (1: sync workers, fastest behind a proxy; more: gthread).",
+)
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the built portal, the API and the agent pages (embedded default)."""
     from ticketapi.server import run

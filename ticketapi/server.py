@@ -25,7 +25,9 @@ def run(app: Flask, *, host: str, port: int, workers: int, threads: int) -> int:
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        # Sync workers measured fastest here (bench/api.py); threads help slow clients
+        # when no buffering proxy stands in front.
+        "worker_class": "sync" if threads == 1 else "gthread",
         "accesslog": "-",
         "graceful_timeout": 10,
     }

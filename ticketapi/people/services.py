@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
@@ -203,7 +204,6 @@ def register_user(
 ) -> User:
     """Create a user on behalf of the system (a public submission, an email)."""
     email = normalize_email(email)
-    _unique(User, User.email == email, "email", f"A user already has the address {email}")
     # An address stands in for a missing name, cut to fit (addresses may be longer).
     user = User(email=email, name=(name.strip() or email)[:NAME_MAX], created_at=now)
     if password is not None:
@@ -211,10 +211,17 @@ def register_user(
     if organization_id is not None:
         user.organization = _get(Organization, organization_id, "organization")
     user.usergroups = [_get(Usergroup, gid, "usergroup") for gid in usergroup_ids or []]
-    db.session.add(user)
     if verified:
         mark_verified(user, now=now)
-    db.session.flush()
+    # The unique index decides (no look-up first): a clash undoes only this insert.
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise Conflict(
+            f"A user already has the address {email}: choose another.",
+            fields={"email": "already in use"},
+        ) from None
     return user
 
 
