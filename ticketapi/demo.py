@@ -265,7 +265,11 @@ def _domain_loaders():
     from ticketapi.snippets import demo as snippets
     from ticketapi.tasks import demo as tasks
 
-    return [("snippets", snippets.load), ("tasks", tasks.load), ("community records", community.load)]
+    return [
+        ("snippets", snippets.load),
+        ("tasks", tasks.load),
+        ("community records", community.load),
+    ]
 
 
 def _agents() -> int:
