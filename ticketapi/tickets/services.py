@@ -72,8 +72,12 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
             raise Forbidden("Submitting tickets is not open to you: please contact us another way.")
         user = _requester_for_portal(actor, values, now=now)
         source = "portal"
+    subject = values["subject"].strip()
+    if not subject or not values["message"].strip():
+        blank = {f: "Must not be blank." for f in ("subject", "message") if not values[f].strip()}
+        raise Invalid("Say what the ticket is about.", fields=blank)
     ticket = Ticket(
-        subject=values["subject"].strip(),
+        subject=subject,
         status=next_status(None, Happening.OPENED),
         source=source,
         urgency=values.get("urgency", 5),

@@ -306,3 +306,9 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app, world):
         with proxied.app_context():
             db.engine.dispose()
     assert codes == [201, 201, 429]
+
+
+def test_blank_subject_or_message_is_refused(world):
+    response = submit(world, subject="   ", message="\n\n")
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {"subject", "message"}
