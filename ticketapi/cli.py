@@ -147,7 +147,7 @@ def demo() -> None:
     help="Threads a process (1: sync workers, fastest behind a proxy; more: gthread).",
 )
 def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the built portal, the API and the agent pages (embedded default)."""
+    """Serve the built portal and the API from one process (the embedded default)."""
     from ticketapi.server import run
 
     app = make_app(SERVE_PORTAL=True)

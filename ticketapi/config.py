@@ -71,5 +71,4 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         # The request limit leaves room for the multipart envelope around one file.
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024) + 64 * 1024,
         "PORTAL_DIR": environ.get("HELPDESK_PORTAL_DIR", "output"),
-        "SEARCH_INDEX": environ.get("HELPDESK_SEARCH_INDEX", str(instance / "search-index")),
     } | overrides
