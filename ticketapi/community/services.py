@@ -25,7 +25,6 @@ from ticketapi.extensions import db
 from ticketapi.permissions import Actor, Rule
 from ticketapi.tickets.rendering import body_html
 
-# Ids are 32-bit columns: a larger one (from any caller) is not there, not a database error.
 ORDERINGS = {
     "-votes": (Suggestion.votes.desc(), Suggestion.id.desc()),
     "-created_at": (Suggestion.created_at.desc(), Suggestion.id.desc()),
@@ -69,6 +68,7 @@ def check_may_view(actor: Actor) -> None:
 def get_suggestion(actor: Actor, suggestion_id: int, *, lock: bool = False) -> Suggestion:
     """Return the suggestion if the actor may see the community; `lock` holds its row."""
     check_may_view(actor)
+    # Ids are 32-bit columns: a larger one (from any caller) is not there, not a database error.
     if not 0 < suggestion_id <= MAX_ID:
         raise NotFound(f"There is no suggestion {suggestion_id}.")
     query = select(Suggestion).where(Suggestion.id == suggestion_id)
