@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ticketapi.auth.models import Token
 from ticketapi.auth.passwords import hash_password, needs_rehash, verify_password
-from ticketapi.errors import Forbidden, NotFound, Unauthorized
+from ticketapi.errors import Forbidden, Invalid, NotFound, Unauthorized
 from ticketapi.extensions import db
 from ticketapi.people import services as people
 from ticketapi.people.models import Agent, User
@@ -49,10 +49,13 @@ def issue_token(account: Agent | User, *, now: datetime, ttl: timedelta) -> tupl
     return _create(account, kind="login", name="sign-in", expires_at=now + ttl, now=now)
 
 
-def mint_api_key(actor: Actor, agent: Agent, name: str, *, now: datetime) -> tuple[Token, str]:
-    """Create a non-expiring API key acting as `agent` (admins only)."""
+def mint_api_key(actor: Actor, agent_id: int, name: str, *, now: datetime) -> tuple[Token, str]:
+    """Create a non-expiring API key acting as an agent (admins only)."""
     if not can_manage_agents(actor):
         raise Forbidden("Only admins can mint API keys.")
+    agent = db.session.get(Agent, agent_id)
+    if agent is None:
+        raise Invalid(f"There is no agent {agent_id}.", fields={"agent_id": "unknown id"})
     return _create(agent, kind="api_key", name=name, expires_at=None, now=now)
 
 

@@ -82,6 +82,14 @@ def _require(rule, actor: Actor, message: str) -> None:
         raise Forbidden(message)
 
 
+def _named(model, object_id: int, field: str):
+    """A row named in a request body: an unknown id is bad input in that field (422)."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        raise Invalid(f"There is no {field} {object_id}.", fields={field: "unknown id"})
+    return found
+
+
 def _get(model, object_id: int, label: str):
     found = db.session.get(model, object_id)
     if found is None:
@@ -209,8 +217,8 @@ def register_user(
     if password is not None:
         user.password_hash = _new_password_hash(password)
     if organization_id is not None:
-        user.organization = _get(Organization, organization_id, "organization")
-    user.usergroups = [_get(Usergroup, gid, "usergroup") for gid in usergroup_ids or []]
+        user.organization = _named(Organization, organization_id, "organization_id")
+    user.usergroups = [_named(Usergroup, gid, "usergroup_ids") for gid in usergroup_ids or []]
     if verified:
         mark_verified(user, now=now)
     # The unique index decides (no look-up first): a clash undoes only this insert.
@@ -245,9 +253,11 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
         user.name = changes["name"]
     if "organization_id" in changes:
         org_id = changes["organization_id"]
-        user.organization = None if org_id is None else _get(Organization, org_id, "organization")
+        user.organization = (
+            None if org_id is None else _named(Organization, org_id, "organization_id")
+        )
     if "usergroup_ids" in changes:
-        user.usergroups = [_get(Usergroup, gid, "usergroup") for gid in changes["usergroup_ids"]]
+        user.usergroups = [_named(Usergroup, g, "usergroup_ids") for g in changes["usergroup_ids"]]
     if "password" in changes:
         user.password_hash = _new_password_hash(changes["password"])
     if changes.get("verified") is True:
@@ -361,7 +371,7 @@ def _apply_agent_changes(agent: Agent, values: dict) -> Agent:
             values["permissions"], AGENT_PERMISSIONS, "permissions"
         )
     if "team_ids" in values:
-        agent.teams = [_get(Team, tid, "team") for tid in values["team_ids"]]
+        agent.teams = [_named(Team, tid, "team_ids") for tid in values["team_ids"]]
     if values.get("password") is not None:
         agent.password_hash = _new_password_hash(values["password"])
     db.session.flush()
@@ -385,7 +395,7 @@ def save_team(actor: Actor, values: dict, team_id: int | None = None) -> Team:
         _unique(Team, Team.name == values["name"], "name", "A team has that name")
         team.name = values["name"]
     if "agent_ids" in values:
-        team.agents = [_get(Agent, aid, "agent") for aid in values["agent_ids"]]
+        team.agents = [_named(Agent, aid, "agent_ids") for aid in values["agent_ids"]]
     db.session.add(team)
     db.session.flush()
     return team

@@ -137,7 +137,7 @@ def _requester_for_portal(actor: Actor, values: dict, *, now: datetime) -> User:
 
 def _requester_for_agent(actor: Actor, values: dict, *, now: datetime) -> User:
     if values.get("user_id"):
-        return people.get_user(actor, values["user_id"])
+        return existing(User, values["user_id"], "user_id")
     if not values.get("email"):
         raise Invalid(
             "Say whom the ticket is for: user_id, or email (and name).",

@@ -117,3 +117,16 @@ def test_usergroup_permissions_are_checked(world, crm):
     )
     assert good.status_code == 201
     assert good.json["permissions"] == ["tickets.view_organization"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"organization_id": 999}, "organization_id"),
+        ({"usergroup_ids": [999]}, "usergroup_ids"),
+    ],
+)
+def test_unknown_ids_in_a_body_name_the_field(world, crm, body, field):
+    response = world.post("/api/v1/users", crm, json={"email": "a@x.example", "name": "A", **body})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {field: "unknown id"}

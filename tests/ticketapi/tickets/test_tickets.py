@@ -312,3 +312,12 @@ def test_blank_subject_or_message_is_refused(world):
     response = submit(world, subject="   ", message="\n\n")
     assert response.status_code == 422
     assert set(response.json["error"]["fields"]) == {"subject", "message"}
+
+
+def test_agent_opening_for_an_unknown_user_id_is_told_which_field(world):
+    agent = world.agent("Sam", permissions=["tickets.edit"])
+    response = world.post(
+        "/api/v1/tickets", agent, json={"subject": "S", "message": "M", "user_id": 999}
+    )
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"user_id": "unknown id"}

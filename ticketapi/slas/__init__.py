@@ -1,0 +1,1 @@
+"""SLAs: first-response, resolution and waiting-time targets counted in working hours."""
