@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
         # pysqlite's own transaction handling is switched off so that we issue BEGIN.
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {}).update(
-            {"timeout": 30, "isolation_level": None, "check_same_thread": False}
+            {"timeout": BUSY_TIMEOUT_SECONDS, "isolation_level": None, "check_same_thread": False}
         )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
