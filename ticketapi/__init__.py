@@ -51,12 +51,13 @@ def create_app(config: Mapping | None = None) -> APIFlask:
 def register_blueprints(app: APIFlask) -> None:
     from ticketapi.auth.views import bp as auth
     from ticketapi.community.views import bp as community
+    from ticketapi.jobs.views import bp as jobs
     from ticketapi.people.views import bp as people
     from ticketapi.snippets.views import bp as snippets
     from ticketapi.tasks.views import bp as tasks
     from ticketapi.tickets.views import bp as tickets
 
-    for blueprint in (auth, people, tickets, community, snippets, tasks):
+    for blueprint in (auth, people, tickets, community, snippets, tasks, jobs):
         app.register_blueprint(blueprint)
     if app.config.get("SERVE_PORTAL"):
         from ticketapi.site import bp as site

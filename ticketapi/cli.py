@@ -1,7 +1,9 @@
-"""ticketapi commands of the `helpdesk` group: serve, db, create-admin, demo."""
+"""ticketapi commands of the `helpdesk` group: serve, worker, db, create-admin, demo."""
 
 from __future__ import annotations
 
+import importlib
+import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,7 +148,8 @@ def demo() -> None:
     type=int,
     help="Threads a process (1: sync workers, fastest behind a proxy; more: gthread).",
 )
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option("--no-jobs", is_flag=True, help="Run no job worker (run `helpdesk worker`s instead).")
+def serve(host: str, port: int, workers: int, threads: int, no_jobs: bool) -> None:
     """Serve the built portal and the API from one process (the embedded default)."""
     from ticketapi.server import run
 
@@ -169,7 +172,43 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             f"! No built portal in {portal}/: run `helpdesk build` to serve it too.", fg="yellow"
         )
     click.echo(f"Serving http://{host}:{port}/ (API at /api/v1/, Ctrl+C stops it)")
-    sys.exit(run(app, host=host, port=port, workers=workers, threads=threads))
+    # The jobs run in a child process of their own: a thread would not survive gunicorn's
+    # forks, and a worker that crashes must not take the web server with it.
+    jobs = None if no_jobs else start_worker_process()
+    try:
+        code = run(app, host=host, port=port, workers=workers, threads=threads)
+    finally:
+        if jobs is not None:
+            jobs.terminate()  # SIGTERM: running jobs finish first
+            jobs.wait(timeout=60)
+    sys.exit(code)
 
 
-COMMANDS = (db_group, create_admin, demo, serve)
+def start_worker_process() -> subprocess.Popen:
+    command = "from helpdesk.cli import main; main(prog_name='helpdesk')"
+    return subprocess.Popen([sys.executable, "-c", command, "worker"])
+
+
+@click.command()
+@click.option("--threads", default=2, show_default=True, type=int, help="Jobs run at once.")
+@click.option(
+    "--import",
+    "modules",
+    multiple=True,
+    metavar="MODULE",
+    help="Also import the jobs this module declares (plugins, tests); repeatable.",
+)
+def worker(threads: int, modules: tuple[str, ...]) -> None:
+    """Run background jobs; start more of them to scale out."""
+    from ticketapi.jobs.worker import run_worker
+
+    for module in modules:
+        importlib.import_module(module)
+    app = make_app()
+    where = "Redis (HELPDESK_REDIS_URL)" if app.config["REDIS_URL"] else "jobs.db"
+    click.echo(f"Worker running jobs from {where} with {threads} threads (Ctrl+C stops it)")
+    run_worker(app, threads)
+    click.echo("Worker stopped.")
+
+
+COMMANDS = (db_group, create_admin, demo, serve, worker)

@@ -141,6 +141,9 @@ can_view_people = is_agent
 can_edit_people = is_agent & has("crm.edit")
 can_manage_agents = is_admin
 
+# Background jobs.
+can_manage_jobs = is_admin
+
 
 def visible_tickets(actor: Actor, ticket, followers, cc) -> ColumnElement[bool]:
     """The SQL twin of `can_view_ticket`, for list queries (`ticket` is the model class)."""

@@ -1,0 +1,67 @@
+"""Failed jobs: record one, list them, send one again."""
+
+from __future__ import annotations
+
+import traceback
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from ticketapi import permissions
+from ticketapi.errors import Conflict, Forbidden, NotFound
+from ticketapi.extensions import db
+from ticketapi.jobs.models import FailedJob
+from ticketapi.jobs.queue import JOBS, enqueue
+from ticketapi.permissions import Actor
+
+ERROR_MAX = 20_000
+
+
+def record_failure(
+    *,
+    task_name: str,
+    args: list,
+    kwargs: dict,
+    error: BaseException,
+    attempts: int,
+    first_failed_at: datetime,
+    now: datetime,
+) -> FailedJob:
+    """Keep a job that failed its last try (committed: the worker has no request)."""
+    text = "".join(traceback.format_exception(error))
+    failed = FailedJob(
+        task_name=task_name,
+        arguments={"args": args, "kwargs": kwargs},
+        error=text[-ERROR_MAX:],
+        attempts=attempts,
+        first_failed_at=first_failed_at,
+        last_failed_at=now,
+    )
+    db.session.add(failed)
+    db.session.commit()
+    return failed
+
+
+def _require_admin(actor: Actor) -> None:
+    if not permissions.can_manage_jobs(actor):
+        raise Forbidden("Only admins see and retry failed jobs.")
+
+
+def failed_jobs_query(actor: Actor) -> Select:
+    _require_admin(actor)
+    return select(FailedJob).order_by(FailedJob.last_failed_at.desc(), FailedJob.id.desc())
+
+
+def retry_failed_job(actor: Actor, failed_job_id: int, *, now: datetime) -> FailedJob:
+    """Queue a failed job again with its arguments; it counts its retries afresh."""
+    _require_admin(actor)
+    failed = db.session.get(FailedJob, failed_job_id)
+    if failed is None:
+        raise NotFound("There is no such failed job.")
+    if failed.retried_at is not None:
+        raise Conflict("That job was already sent again; a new failure is listed anew.")
+    if failed.task_name not in JOBS:
+        raise Conflict(f"No job called {failed.task_name!r} exists any more.")
+    failed.retried_at = now
+    enqueue(failed.task_name, *failed.arguments["args"], **failed.arguments["kwargs"])
+    return failed
