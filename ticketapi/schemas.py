@@ -97,3 +97,11 @@ class UtcTimestamp(fields.DateTime):
 
 def timestamp_field(**kwargs) -> UtcTimestamp:
     return UtcTimestamp(**kwargs)
+
+
+class AuthorOut(Schema):
+    """Who wrote a message or a comment: a user or an agent, by name as it was then."""
+
+    type = fields.String(required=True)
+    id = fields.Integer(allow_none=True)
+    name = fields.String(required=True)

@@ -7,7 +7,7 @@ from apiflask.validators import Length, OneOf
 
 from ticketapi.community.models import STATUSES
 from ticketapi.pagination import PageArgs
-from ticketapi.schemas import Schema, id_field, timestamp_field
+from ticketapi.schemas import AuthorOut, Schema, id_field, timestamp_field
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -91,18 +91,12 @@ class SuggestionMergeIn(Schema):
     into_id = id_field(required=True)
 
 
-class CommentAuthorOut(Schema):
-    type = fields.String(required=True)
-    id = fields.Integer(allow_none=True)
-    name = fields.String(required=True)
-
-
 class SuggestionCommentOut(Schema):
     id = fields.Integer(required=True)
     suggestion_id = fields.Integer(required=True)
     body = fields.String(required=True)
     body_html = fields.String(required=True)
-    author = fields.Nested(CommentAuthorOut, required=True)
+    author = fields.Nested(AuthorOut, required=True)
     created_at = timestamp_field()
 
 

@@ -7,6 +7,7 @@ from apiflask.validators import Length, OneOf, Range, Regexp
 
 from ticketapi.pagination import PageArgs
 from ticketapi.schemas import (
+    AuthorOut,
     Schema,
     email_field,
     id_field,
@@ -100,12 +101,6 @@ class TicketFilter(PageArgs):
     q = fields.String(validate=Length(max=200))
     order = fields.String(validate=OneOf(ORDERS), load_default="-created_at")
     include_merged = fields.Boolean(load_default=False)
-
-
-class AuthorOut(Schema):
-    type = fields.String(required=True)
-    id = fields.Integer(allow_none=True)
-    name = fields.String(required=True)
 
 
 class AttachmentOut(Schema):
