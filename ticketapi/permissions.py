@@ -256,3 +256,9 @@ def visible_tasks(actor: Actor, task, ticket, followers, cc) -> ColumnElement[bo
         task.created_by_id == actor.id,
         linked_ticket_visible,
     )
+
+
+# SLAs.
+
+can_view_slas = is_agent
+can_manage_slas = is_admin

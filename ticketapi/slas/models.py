@@ -1,0 +1,72 @@
+"""SLA definitions and the working-hours schedules they may count in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ticketapi.extensions import db
+from ticketapi.slas.hours import Schedule, parse_clock
+from ticketapi.timeutil import utcnow
+
+SLA_TYPES = ("first_response", "resolution", "waiting_time")
+# "schedule" means: count in the WorkSchedule named by schedule_id.
+HOURS_KINDS = ("24x7", "default", "schedule")
+
+
+def build_schedule(timezone: str, days: dict[str, Any], holidays: list[str]) -> Schedule:
+    """Turn stored or submitted JSON into an hours.Schedule; ValueError when it is not one."""
+    intervals = {
+        int(weekday): tuple((parse_clock(start), parse_clock(end)) for start, end in spans)
+        for weekday, spans in days.items()
+    }
+    return Schedule(timezone, intervals, frozenset(date.fromisoformat(d) for d in holidays))
+
+
+class WorkSchedule(db.Model):
+    __tablename__ = "work_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    timezone: Mapped[str] = mapped_column(String(100))
+    # {"0": [["09:00", "17:00"]], ...}: weekday (0 = Monday) to local wall-clock intervals.
+    days: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # ["2026-12-25", ...]: ISO dates with no working time.
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def schedule(self) -> Schedule:
+        """The calendar this row describes, for hours.add_working_time and friends."""
+        return build_schedule(self.timezone, self.days, self.holidays)
+
+
+class Sla(db.Model):
+    __tablename__ = "slas"
+    __table_args__ = (Index("ix_slas_schedule", "schedule_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    target_minutes: Mapped[int]
+    warning_minutes: Mapped[int] = mapped_column(default=0)
+    hours_kind: Mapped[str] = mapped_column(String(20), default="24x7")
+    # Set only when hours_kind is "schedule"; a schedule in use cannot be deleted.
+    schedule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_schedules.id", ondelete="RESTRICT")
+    )
+    # {"urgency": [..], "organization_ids": [..], ...}; empty means every ticket.
+    applies_to: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    work_schedule: Mapped[WorkSchedule | None] = relationship()
+
+    @property
+    def hours(self) -> str | int:
+        """The API's view: "24x7", "default", or the schedule id."""
+        return self.schedule_id if self.hours_kind == "schedule" else self.hours_kind
