@@ -15,9 +15,11 @@ from ticketapi.timeutil import utcnow
 
 def load_actor() -> None:
     """Resolve `Authorization: Bearer …` into `g.actor`; no header means anonymous."""
-    if not request.path.startswith("/api/") or request.routing_exception is not None:
+    if not request.path.startswith("/api/"):
+        return  # portal files need no actor, and no query to find one
+    if request.routing_exception is not None:
         # No such route or method: that answer (404, 405) comes first.
-        g.actor, g.token = anonymous_actor(), None
+        g.actor, g.token = Actor(kind="anonymous"), None
         return
     # Finding out who is asking only reads: it runs in a transaction of its own that takes
     # no write lock (SQLite), ended before the view starts its work.

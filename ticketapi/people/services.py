@@ -11,14 +11,12 @@ from sqlalchemy.orm import lazyload
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
 from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
 from ticketapi.extensions import db
-from ticketapi.people.models import Agent, Organization, OrganizationDomain, Team, User, Usergroup
+from ticketapi.people.models import Agent, Organization, OrganizationDomain, User, Usergroup
 from ticketapi.permissions import (
-    AGENT_PERMISSIONS,
     DEFAULT_USERGROUPS,
     PORTAL_PERMISSIONS,
     Actor,
     can_edit_people,
-    can_manage_agents,
     can_view_people,
 )
 from ticketapi.schemas import NAME_MAX
@@ -77,12 +75,12 @@ def ensure_system_usergroups() -> None:
     db.session.flush()
 
 
-def _require(rule, actor: Actor, message: str) -> None:
+def require(rule, actor: Actor, message: str) -> None:
     if not rule(actor):
         raise Forbidden(message)
 
 
-def _named(model, object_id: int, field: str):
+def named(model, object_id: int, field: str):
     """A row named in a request body: an unknown id is bad input in that field (422)."""
     found = db.session.get(model, object_id)
     if found is None:
@@ -90,14 +88,14 @@ def _named(model, object_id: int, field: str):
     return found
 
 
-def _get(model, object_id: int, label: str):
+def get_or_404(model, object_id: int, label: str):
     found = db.session.get(model, object_id)
     if found is None:
         raise NotFound(f"There is no {label} {object_id}.")
     return found
 
 
-def _check_permissions(names: list[str], known: dict[str, str], field: str) -> list[str]:
+def checked_permissions(names: list[str], known: dict[str, str], field: str) -> list[str]:
     unknown = sorted(set(names) - set(known))
     if unknown:
         raise Invalid(
@@ -130,8 +128,10 @@ def set_organization_domains(org: Organization, domains: list[str]) -> None:
 
 
 def create_organization(actor: Actor, name: str, email_domains: list[str]) -> Organization:
-    _require(can_edit_people, actor, "Creating organizations needs the crm.edit permission.")
-    _unique(Organization, Organization.name == name, "name", f"An organization is named {name}")
+    require(can_edit_people, actor, "Creating organizations needs the crm.edit permission.")
+    ensure_unique(
+        Organization, Organization.name == name, "name", f"An organization is named {name}"
+    )
     org = Organization(name=name)
     db.session.add(org)
     set_organization_domains(org, email_domains)
@@ -140,10 +140,12 @@ def create_organization(actor: Actor, name: str, email_domains: list[str]) -> Or
 
 
 def update_organization(actor: Actor, org_id: int, changes: dict) -> Organization:
-    _require(can_edit_people, actor, "Editing organizations needs the crm.edit permission.")
+    require(can_edit_people, actor, "Editing organizations needs the crm.edit permission.")
     org = get_organization(actor, org_id)
     if "name" in changes and changes["name"] != org.name:
-        _unique(Organization, Organization.name == changes["name"], "name", "That name is taken")
+        ensure_unique(
+            Organization, Organization.name == changes["name"], "name", "That name is taken"
+        )
         org.name = changes["name"]
     if "email_domains" in changes:
         set_organization_domains(org, changes["email_domains"])
@@ -154,15 +156,15 @@ def update_organization(actor: Actor, org_id: int, changes: dict) -> Organizatio
 def get_organization(actor: Actor, org_id: int) -> Organization:
     if not (can_view_people(actor) or (actor.is_user and actor.organization_id == org_id)):
         raise NotFound(f"There is no organization {org_id}.")
-    return _get(Organization, org_id, "organization")
+    return get_or_404(Organization, org_id, "organization")
 
 
 def organizations_query(actor: Actor) -> Select:
-    _require(can_view_people, actor, "Only agents can list organizations.")
+    require(can_view_people, actor, "Only agents can list organizations.")
     return select(Organization).order_by(Organization.name, Organization.id)
 
 
-def _unique(model, condition, field: str, message: str) -> None:
+def ensure_unique(model, condition, field: str, message: str) -> None:
     if db.session.scalar(select(model.id).where(condition)) is not None:
         raise Conflict(f"{message}: choose another.", fields={field: "already in use"})
 
@@ -188,7 +190,7 @@ def create_user(
     usergroup_ids: list[int] | None = None,
 ) -> User:
     """Create a portal user; only a verified address joins its domain's organization."""
-    _require(can_edit_people, actor, "Creating users needs the crm.edit permission.")
+    require(can_edit_people, actor, "Creating users needs the crm.edit permission.")
     return register_user(
         email=email,
         name=name,
@@ -215,10 +217,10 @@ def register_user(
     # An address stands in for a missing name, cut to fit (addresses may be longer).
     user = User(email=email, name=(name.strip() or email)[:NAME_MAX], created_at=now)
     if password is not None:
-        user.password_hash = _new_password_hash(password)
+        user.password_hash = new_password_hash(password)
     if organization_id is not None:
-        user.organization = _named(Organization, organization_id, "organization_id")
-    user.usergroups = [_named(Usergroup, gid, "usergroup_ids") for gid in usergroup_ids or []]
+        user.organization = named(Organization, organization_id, "organization_id")
+    user.usergroups = [named(Usergroup, gid, "usergroup_ids") for gid in usergroup_ids or []]
     if verified:
         mark_verified(user, now=now)
     # The unique index decides (no look-up first): a clash undoes only this insert.
@@ -242,11 +244,11 @@ def mark_verified(user: User, *, now: datetime) -> None:
 
 
 def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> User:
-    _require(can_edit_people, actor, "Editing users needs the crm.edit permission.")
-    user = _get(User, user_id, "user")
+    require(can_edit_people, actor, "Editing users needs the crm.edit permission.")
+    user = get_or_404(User, user_id, "user")
     if "email" in changes and normalize_email(changes["email"]) != user.email:
         email = normalize_email(changes["email"])
-        _unique(User, User.email == email, "email", f"A user already has the address {email}")
+        ensure_unique(User, User.email == email, "email", f"A user already has the address {email}")
         # A new address is unverified until proven, and loses a domain-given organization.
         user.email, user.email_verified_at = email, None
     if "name" in changes:
@@ -254,12 +256,12 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
     if "organization_id" in changes:
         org_id = changes["organization_id"]
         user.organization = (
-            None if org_id is None else _named(Organization, org_id, "organization_id")
+            None if org_id is None else named(Organization, org_id, "organization_id")
         )
     if "usergroup_ids" in changes:
-        user.usergroups = [_named(Usergroup, g, "usergroup_ids") for g in changes["usergroup_ids"]]
+        user.usergroups = [named(Usergroup, g, "usergroup_ids") for g in changes["usergroup_ids"]]
     if "password" in changes:
-        user.password_hash = _new_password_hash(changes["password"])
+        user.password_hash = new_password_hash(changes["password"])
     if changes.get("verified") is True:
         mark_verified(user, now=now)
     elif changes.get("verified") is False:
@@ -271,11 +273,11 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
 def get_user(actor: Actor, user_id: int) -> User:
     if not (can_view_people(actor) or (actor.is_user and actor.id == user_id)):
         raise NotFound(f"There is no user {user_id}.")
-    return _get(User, user_id, "user")
+    return get_or_404(User, user_id, "user")
 
 
 def users_query(actor: Actor, *, organization_id: int | None = None, email: str | None = None):
-    _require(can_view_people, actor, "Only agents can list users.")
+    require(can_view_people, actor, "Only agents can list users.")
     query = select(User).order_by(User.id)
     if organization_id is not None:
         query = query.where(User.organization_id == organization_id)
@@ -284,7 +286,7 @@ def users_query(actor: Actor, *, organization_id: int | None = None, email: str 
     return query
 
 
-def _new_password_hash(password: str) -> str:
+def new_password_hash(password: str) -> str:
     if len(password) < MIN_LENGTH:
         raise Invalid(
             f"The password needs at least {MIN_LENGTH} characters.",
@@ -297,105 +299,27 @@ def _new_password_hash(password: str) -> str:
 
 
 def usergroups_query(actor: Actor) -> Select:
-    _require(can_view_people, actor, "Only agents can list usergroups.")
+    require(can_view_people, actor, "Only agents can list usergroups.")
     return select(Usergroup).order_by(Usergroup.id)
 
 
 def get_usergroup(actor: Actor, group_id: int) -> Usergroup:
-    _require(can_view_people, actor, "Only agents can see usergroups.")
-    return _get(Usergroup, group_id, "usergroup")
+    require(can_view_people, actor, "Only agents can see usergroups.")
+    return get_or_404(Usergroup, group_id, "usergroup")
 
 
 def save_usergroup(actor: Actor, values: dict, group_id: int | None = None) -> Usergroup:
-    _require(can_edit_people, actor, "Editing usergroups needs the crm.edit permission.")
-    group = Usergroup() if group_id is None else _get(Usergroup, group_id, "usergroup")
+    require(can_edit_people, actor, "Editing usergroups needs the crm.edit permission.")
+    group = Usergroup() if group_id is None else get_or_404(Usergroup, group_id, "usergroup")
     if "name" in values and values["name"] != group.name:
-        _unique(Usergroup, Usergroup.name == values["name"], "name", "A usergroup has that name")
+        ensure_unique(
+            Usergroup, Usergroup.name == values["name"], "name", "A usergroup has that name"
+        )
         group.name = values["name"]
     if "permissions" in values:
-        group.permissions = _check_permissions(
+        group.permissions = checked_permissions(
             values["permissions"], PORTAL_PERMISSIONS, "permissions"
         )
     db.session.add(group)
     db.session.flush()
     return group
-
-
-# Agents and teams --------------------------------------------------------------
-
-
-def agents_query(actor: Actor) -> Select:
-    _require(is_staff, actor, "Only agents can list agents.")
-    return select(Agent).order_by(Agent.id)
-
-
-def is_staff(actor: Actor) -> bool:
-    return actor.is_agent
-
-
-def get_agent(actor: Actor, agent_id: int) -> Agent:
-    _require(is_staff, actor, "Only agents can see agents.")
-    return _get(Agent, agent_id, "agent")
-
-
-def create_agent(actor: Actor, values: dict, *, now: datetime) -> Agent:
-    _require(can_manage_agents, actor, "Only admins can add agents.")
-    email = normalize_email(values["email"])
-    _unique(Agent, Agent.email == email, "email", f"An agent already has the address {email}")
-    agent = Agent(email=email, name=values["name"], created_at=now)
-    db.session.add(agent)
-    return _apply_agent_changes(agent, values)
-
-
-def update_agent(actor: Actor, agent_id: int, values: dict) -> Agent:
-    _require(can_manage_agents, actor, "Only admins can change agents.")
-    agent = _get(Agent, agent_id, "agent")
-    if "email" in values and normalize_email(values["email"]) != agent.email:
-        email = normalize_email(values["email"])
-        _unique(Agent, Agent.email == email, "email", f"An agent already has the address {email}")
-        agent.email = email
-    if agent.id == actor.id and values.get("is_admin") is False:
-        raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
-    return _apply_agent_changes(agent, values)
-
-
-def _apply_agent_changes(agent: Agent, values: dict) -> Agent:
-    if "name" in values:
-        agent.name = values["name"]
-    if "is_admin" in values:
-        agent.is_admin = values["is_admin"]
-    if "active" in values:
-        agent.active = values["active"]
-    if "permissions" in values:
-        agent.permissions = _check_permissions(
-            values["permissions"], AGENT_PERMISSIONS, "permissions"
-        )
-    if "team_ids" in values:
-        agent.teams = [_named(Team, tid, "team_ids") for tid in values["team_ids"]]
-    if values.get("password") is not None:
-        agent.password_hash = _new_password_hash(values["password"])
-    db.session.flush()
-    return agent
-
-
-def teams_query(actor: Actor) -> Select:
-    _require(is_staff, actor, "Only agents can list teams.")
-    return select(Team).order_by(Team.name, Team.id)
-
-
-def get_team(actor: Actor, team_id: int) -> Team:
-    _require(is_staff, actor, "Only agents can see teams.")
-    return _get(Team, team_id, "team")
-
-
-def save_team(actor: Actor, values: dict, team_id: int | None = None) -> Team:
-    _require(can_manage_agents, actor, "Only admins can change teams.")
-    team = Team() if team_id is None else _get(Team, team_id, "team")
-    if "name" in values and values["name"] != team.name:
-        _unique(Team, Team.name == values["name"], "name", "A team has that name")
-        team.name = values["name"]
-    if "agent_ids" in values:
-        team.agents = [_named(Agent, aid, "agent_ids") for aid in values["agent_ids"]]
-    db.session.add(team)
-    db.session.flush()
-    return team

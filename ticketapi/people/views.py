@@ -7,7 +7,7 @@ from apiflask import APIBlueprint
 from ticketapi.api import SECURED, committed
 from ticketapi.auth.current import current_actor
 from ticketapi.pagination import PageArgs, page_of, paginate
-from ticketapi.people import schemas, services
+from ticketapi.people import schemas, services, staff
 from ticketapi.timeutil import utcnow
 
 bp = APIBlueprint("people", __name__, url_prefix="/api/v1", tag="People")
@@ -124,7 +124,7 @@ def update_usergroup(group_id: int, json_data):
 @bp.output(page_of(schemas.AgentOut))
 @bp.doc(summary="List agents (agents)", **SECURED)
 def list_agents(query_data):
-    return paginate(services.agents_query(current_actor()), **query_data)
+    return paginate(staff.agents_query(current_actor()), **query_data)
 
 
 @bp.post("/agents")
@@ -132,14 +132,14 @@ def list_agents(query_data):
 @bp.output(schemas.AgentOut, status_code=201)
 @bp.doc(summary="Add an agent (admins)", **SECURED)
 def create_agent(json_data):
-    return committed(services.create_agent(current_actor(), json_data, now=utcnow()))
+    return committed(staff.create_agent(current_actor(), json_data, now=utcnow()))
 
 
 @bp.get("/agents/<int:agent_id>")
 @bp.output(schemas.AgentOut)
 @bp.doc(summary="Get an agent (agents)", **SECURED)
 def get_agent(agent_id: int):
-    return services.get_agent(current_actor(), agent_id)
+    return staff.get_agent(current_actor(), agent_id)
 
 
 @bp.patch("/agents/<int:agent_id>")
@@ -147,7 +147,7 @@ def get_agent(agent_id: int):
 @bp.output(schemas.AgentOut)
 @bp.doc(summary="Change an agent, their teams and permissions (admins)", **SECURED)
 def update_agent(agent_id: int, json_data):
-    return committed(services.update_agent(current_actor(), agent_id, json_data))
+    return committed(staff.update_agent(current_actor(), agent_id, json_data))
 
 
 # Teams
@@ -158,7 +158,7 @@ def update_agent(agent_id: int, json_data):
 @bp.output(page_of(schemas.TeamOut))
 @bp.doc(summary="List teams (agents)", **SECURED)
 def list_teams(query_data):
-    return paginate(services.teams_query(current_actor()), **query_data)
+    return paginate(staff.teams_query(current_actor()), **query_data)
 
 
 @bp.post("/teams")
@@ -166,14 +166,14 @@ def list_teams(query_data):
 @bp.output(schemas.TeamOut, status_code=201)
 @bp.doc(summary="Create a team (admins)", **SECURED)
 def create_team(json_data):
-    return committed(services.save_team(current_actor(), json_data))
+    return committed(staff.save_team(current_actor(), json_data))
 
 
 @bp.get("/teams/<int:team_id>")
 @bp.output(schemas.TeamOut)
 @bp.doc(summary="Get a team (agents)", **SECURED)
 def get_team(team_id: int):
-    return services.get_team(current_actor(), team_id)
+    return staff.get_team(current_actor(), team_id)
 
 
 @bp.patch("/teams/<int:team_id>")
@@ -181,4 +181,4 @@ def get_team(team_id: int):
 @bp.output(schemas.TeamOut)
 @bp.doc(summary="Change a team (admins)", **SECURED)
 def update_team(team_id: int, json_data):
-    return committed(services.save_team(current_actor(), json_data, team_id))
+    return committed(staff.save_team(current_actor(), json_data, team_id))

@@ -74,14 +74,16 @@ def post_message(
         message_id=message.id,
         attachments=len(attachment_ids or []),
     )
-    if note:
-        pass  # Internal notes change no status.
-    elif actor.is_agent:
-        set_status(actor, ticket, Happening.AGENT_REPLIED, _status(status), now=now)
-        if ticket.first_agent_reply_at is None:
-            ticket.first_agent_reply_at = now
-    else:
-        set_status(actor, ticket, Happening.USER_REPLIED, None, now=now)
+    happening = (
+        Happening.NOTE_ADDED
+        if note
+        else Happening.AGENT_REPLIED
+        if actor.is_agent
+        else Happening.USER_REPLIED
+    )
+    set_status(actor, ticket, happening, _status(status), now=now)
+    if happening is Happening.AGENT_REPLIED and ticket.first_agent_reply_at is None:
+        ticket.first_agent_reply_at = now
     ticket.updated_at = now
     return message
 

@@ -1,0 +1,96 @@
+"""Agents and teams: admins change them, every agent reads them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from ticketapi.errors import Invalid
+from ticketapi.extensions import db
+from ticketapi.people.models import Agent, Team
+from ticketapi.people.services import (
+    checked_permissions,
+    ensure_unique,
+    get_or_404,
+    named,
+    new_password_hash,
+    normalize_email,
+    require,
+)
+from ticketapi.permissions import AGENT_PERMISSIONS, Actor, can_manage_agents, is_agent
+
+
+def agents_query(actor: Actor) -> Select:
+    require(is_agent, actor, "Only agents can list agents.")
+    return select(Agent).order_by(Agent.id)
+
+
+def get_agent(actor: Actor, agent_id: int) -> Agent:
+    require(is_agent, actor, "Only agents can see agents.")
+    return get_or_404(Agent, agent_id, "agent")
+
+
+def create_agent(actor: Actor, values: dict, *, now: datetime) -> Agent:
+    require(can_manage_agents, actor, "Only admins can add agents.")
+    email = normalize_email(values["email"])
+    ensure_unique(Agent, Agent.email == email, "email", f"An agent already has the address {email}")
+    agent = Agent(email=email, name=values["name"], created_at=now)
+    db.session.add(agent)
+    return _apply_agent_changes(agent, values)
+
+
+def update_agent(actor: Actor, agent_id: int, values: dict) -> Agent:
+    require(can_manage_agents, actor, "Only admins can change agents.")
+    agent = get_or_404(Agent, agent_id, "agent")
+    if "email" in values and normalize_email(values["email"]) != agent.email:
+        email = normalize_email(values["email"])
+        ensure_unique(
+            Agent, Agent.email == email, "email", f"An agent already has the address {email}"
+        )
+        agent.email = email
+    if agent.id == actor.id and values.get("is_admin") is False:
+        raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
+    return _apply_agent_changes(agent, values)
+
+
+def _apply_agent_changes(agent: Agent, values: dict) -> Agent:
+    if "name" in values:
+        agent.name = values["name"]
+    if "is_admin" in values:
+        agent.is_admin = values["is_admin"]
+    if "active" in values:
+        agent.active = values["active"]
+    if "permissions" in values:
+        agent.permissions = checked_permissions(
+            values["permissions"], AGENT_PERMISSIONS, "permissions"
+        )
+    if "team_ids" in values:
+        agent.teams = [named(Team, tid, "team_ids") for tid in values["team_ids"]]
+    if values.get("password") is not None:
+        agent.password_hash = new_password_hash(values["password"])
+    db.session.flush()
+    return agent
+
+
+def teams_query(actor: Actor) -> Select:
+    require(is_agent, actor, "Only agents can list teams.")
+    return select(Team).order_by(Team.name, Team.id)
+
+
+def get_team(actor: Actor, team_id: int) -> Team:
+    require(is_agent, actor, "Only agents can see teams.")
+    return get_or_404(Team, team_id, "team")
+
+
+def save_team(actor: Actor, values: dict, team_id: int | None = None) -> Team:
+    require(can_manage_agents, actor, "Only admins can change teams.")
+    team = Team() if team_id is None else get_or_404(Team, team_id, "team")
+    if "name" in values and values["name"] != team.name:
+        ensure_unique(Team, Team.name == values["name"], "name", "A team has that name")
+        team.name = values["name"]
+    if "agent_ids" in values:
+        team.agents = [named(Agent, aid, "agent_ids") for aid in values["agent_ids"]]
+    db.session.add(team)
+    db.session.flush()
+    return team
