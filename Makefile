@@ -79,6 +79,7 @@ test: install system-deps lint
 bench: install
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/glossary.py
+	$(BIN)/python bench/search.py
 	$(BIN)/python bench/api.py
 
 screenshots: install system-deps

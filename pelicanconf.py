@@ -26,8 +26,11 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "portal",  # front matter, knowledgebase, news, downloads, glossary page, sitemap
     "glossary",  # annotates glossary terms in articles, news and pages
-    # "search_index",  # slot: the whoosh search index (issue #6)
+    "search_index",  # the whoosh search index, beside the output folder (docs/search.md)
 ]
+# The search index: SEARCH_INDEX_DIR (default: search-index/ beside OUTPUT_PATH, never inside
+# the public output); SEARCH_INDEX_FULL = True indexes everything again (`--full-index`).
+SEARCH_INDEX_FULL = False
 
 # Knowledgebase articles: content/articles/<category>/<slug>.md
 ARTICLE_PATHS = ["articles"]

@@ -110,9 +110,17 @@ def check(content: Path, glossary: Path, settings: Path | None) -> None:
     help="Where to write the portal; replaced only by a complete, clean build.",
 )
 @settings_option
-def build(content: Path, glossary: Path, output: Path, settings: Path | None) -> None:
+@click.option(
+    "--full-index",
+    is_flag=True,
+    help="Index every document for search again, not only those that changed.",
+)
+def build(
+    content: Path, glossary: Path, output: Path, settings: Path | None, full_index: bool
+) -> None:
     """Build the portal; refuse to publish it if any content is broken."""
-    config = load_settings(settings, content=content, glossary=glossary, output=output)
+    extra = {"SEARCH_INDEX_FULL": True} if full_index else {}
+    config = load_settings(settings, content=content, glossary=glossary, output=output, **extra)
     result = build_portal(config, Steps())
     print_problems(result.report)
     where = display_path(result.output) + "/"

@@ -21,6 +21,7 @@ from pelican.log import console as pelican_console
 from helpdesk.publish.check import Summary, check
 from helpdesk.publish.problems import Report, display_path
 from helpdesk.publish.progress import Steps
+from helpdesk.search.store import IndexStore, default_index_dir
 
 LOCATED = re.compile(r"^(?P<path>[^\s:]+):(?:(?P<line>\d+):)? (?P<message>.+)$", re.DOTALL)
 
@@ -138,6 +139,15 @@ def publish(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def search_index(settings: dict) -> IndexStore | None:
+    """The search index this build updates, if the search_index plugin is on."""
+    if "search_index" not in settings.get("PLUGINS", ()):
+        return None
+    configured = settings.get("SEARCH_INDEX_DIR")
+    output = Path(settings["OUTPUT_PATH"])
+    return IndexStore(Path(configured).resolve() if configured else default_index_dir(output))
+
+
 def count_documents(content: Path) -> int:
     return sum(1 for _, _, names in os.walk(content) for name in names if name.endswith(".md"))
 
@@ -202,6 +212,11 @@ def build(settings: dict, steps: Steps | None = None) -> BuildResult:
     parallel = count_documents(Path(settings["PATH"])) >= settings.get(
         "PARALLEL_CHECK_MIN_DOCUMENTS", 100
     )
+    index, build_id = search_index(settings), str(os.getpid())
+    if index:
+        # The search_index plugin leaves its new generation here; it is served only if the
+        # whole build is published.
+        settings = dict(settings, SEARCH_INDEX_DIR=str(index.root), SEARCH_INDEX_STAGE=build_id)
     if parallel:
         pool, checking = _start_check(settings)
         with pool, steps.running():
@@ -209,9 +224,18 @@ def build(settings: dict, steps: Steps | None = None) -> BuildResult:
     else:
         with steps.running():
             result = _build_after_check(settings, staging, steps)
+    staged_index = index.building(build_id) if index else None
+    if index:
+        from helpdesk.search.indexer import abandon_unfinished
+
+        abandon_unfinished()  # a build stopped early never finished its index
     if result.ok:
         publish(staging, output)
+        if staged_index and staged_index.is_dir():
+            index.publish(staged_index)
     else:
         shutil.rmtree(staging, ignore_errors=True)
+        if staged_index:
+            index.discard(staged_index)
     result.seconds = time.perf_counter() - started
     return result
