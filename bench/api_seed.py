@@ -1,4 +1,4 @@
-"""Seeding for bench/api.py: people and tickets in a fresh SQLite database, and raw inserts."""
+"""Seeding for bench/api.py: people, tickets and their search index, and raw inserts."""
 
 from __future__ import annotations
 
@@ -245,6 +245,15 @@ def seed(app, tickets: int, rng: random.Random) -> Seeded:
             done = min(first + BATCH, tickets)
             elapsed = time.perf_counter() - started
             emit(f"  tickets {done:>9,} / {tickets:,}  ({elapsed:5.1f} s)")
+
+        # The ticket search index, built as `helpdesk tickets reindex` builds it.
+        from ticketapi.tickets.search import rebuild
+
+        indexed = rebuild()
+        emit(
+            f"  search index {indexed.tickets:,} tickets ({indexed.seconds:.1f} s, "
+            f"{indexed.tickets / max(indexed.seconds, 1e-9):,.0f} tickets/s)"
+        )
 
         # The queue agent has tickets.view_all; the restricted agent does not.
         full = [a for a in range(2, RESTRICTED_FROM) if a in queue_sizes]

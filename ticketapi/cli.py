@@ -1,4 +1,4 @@
-"""ticketapi commands of the `helpdesk` group: serve, worker, db, create-admin, demo."""
+"""ticketapi commands of the `helpdesk` group: serve, worker, db, create-admin, demo, sla, tickets."""
 
 from __future__ import annotations
 
@@ -31,9 +31,12 @@ def upgrade_database() -> None:
 
     from ticketapi.extensions import db
     from ticketapi.people.services import ensure_system_usergroups
+    from ticketapi.tickets.search import fill_if_empty
 
     flask_migrate.upgrade(directory=str(MIGRATIONS))
     ensure_system_usergroups()
+    db.session.commit()
+    fill_if_empty()  # the upgrade that adds the ticket search index indexes what exists
     db.session.commit()
 
 
@@ -207,8 +210,79 @@ def worker(threads: int, modules: tuple[str, ...]) -> None:
     app = make_app()
     where = "Redis (HELPDESK_REDIS_URL)" if app.config["REDIS_URL"] else "jobs.db"
     click.echo(f"Worker running jobs from {where} with {threads} threads (Ctrl+C stops it)")
+    click.echo(f"Outbound mail {mail_destination(app)}")
     run_worker(app, threads)
     click.echo("Worker stopped.")
 
 
-COMMANDS = (db_group, create_admin, demo, serve, worker)
+def mail_destination(app: Flask) -> str:
+    from ticketapi.mail.transport import SmtpServer
+
+    if url := app.config["SMTP_URL"]:
+        return f"goes through {SmtpServer.from_url(url)}"
+    mail = Path(app.config["INSTANCE_DIR"]) / "mail"
+    return f"is written to {mail}/ as .eml files (set HELPDESK_SMTP_URL to send it)"
+
+
+@click.group("sla")
+def sla_group() -> None:
+    """SLA clocks: recompute them all, or run the periodic check now."""
+
+
+@sla_group.command("recompute")
+def sla_recompute() -> None:
+    """Recompute every open ticket's SLA clocks from its history (after an upgrade)."""
+    from ticketapi.slas.recompute import recompute_all
+    from ticketapi.timeutil import utcnow
+
+    app = make_app()
+    with database_reached(app):
+
+        def progress(done: int, total: int) -> None:
+            click.echo(f"  {done:,} of {total:,} open tickets", err=True)
+
+        summary = recompute_all(now=utcnow(), progress=progress)
+    click.secho(
+        f"✓ Recomputed {summary.clocks:,} SLA clocks on {summary.tickets:,} open tickets "
+        f"in {summary.seconds:.1f} s.",
+        fg="green",
+    )
+
+
+@sla_group.command("check")
+def sla_check() -> None:
+    """Run the periodic SLA check once: warnings, failures and their actions."""
+    from ticketapi.slas.check import run_check
+    from ticketapi.timeutil import utcnow
+
+    app = make_app()
+    with database_reached(app):
+        checked = run_check(now=utcnow())
+    click.secho(f"✓ Checked {checked:,} SLA clocks that reached a warning or due time.", fg="green")
+
+
+@click.group("tickets")
+def tickets_group() -> None:
+    """Tickets: rebuild the agents' search index."""
+
+
+@tickets_group.command("reindex")
+def tickets_reindex() -> None:
+    """Rebuild the ticket search index from every ticket and message."""
+    from ticketapi.tickets.search import rebuild
+
+    app = make_app()
+    with database_reached(app):
+
+        def progress(done: int, total: int) -> None:
+            click.echo(f"  {done:,} of {total:,} tickets", err=True)
+
+        summary = rebuild(progress=progress)
+    click.secho(
+        f"✓ Indexed {summary.tickets:,} tickets with {summary.messages:,} messages "
+        f"in {summary.seconds:.1f} s; entries of deleted tickets removed: {summary.removed:,}.",
+        fg="green",
+    )
+
+
+COMMANDS = (db_group, create_admin, demo, serve, worker, sla_group, tickets_group)

@@ -6,9 +6,11 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"
+DEFAULT_MAIL_FROM = "Helpdesk <helpdesk@localhost>"
 
 
 def instance_dir(environ: Mapping[str, str]) -> Path:
@@ -30,6 +32,18 @@ def secret_key(environ: Mapping[str, str], instance: Path) -> str:
     return path.read_text().strip()
 
 
+def time_zone(environ: Mapping[str, str]) -> str:
+    """HELPDESK_TIMEZONE, an IANA name such as Europe/Berlin (UTC when unset)."""
+    name = environ.get("HELPDESK_TIMEZONE", "UTC")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"HELPDESK_TIMEZONE={name!r} is not a time zone: set an IANA name such as Europe/Berlin"
+        ) from None
+    return name
+
+
 SYNCHRONOUS_MODES = ("NORMAL", "FULL", "EXTRA")
 
 
@@ -44,6 +58,33 @@ def choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> s
     return value
 
 
+def smtp_url(environ: Mapping[str, str]) -> str | None:
+    """HELPDESK_SMTP_URL, checked now so a bad one stops the command, not the first mail."""
+    from ticketapi.mail.transport import SmtpServer
+
+    if url := environ.get("HELPDESK_SMTP_URL"):
+        SmtpServer.from_url(url)  # ConfigError naming the variable
+    return url or None
+
+
+def mail_from(environ: Mapping[str, str], smtp: str | None) -> str:
+    """HELPDESK_MAIL_FROM; required with an SMTP server, where @localhost would be refused."""
+    from ticketapi.mail.addresses import sender_address
+
+    value = environ.get("HELPDESK_MAIL_FROM")
+    if not value:
+        if smtp:
+            raise ConfigError(
+                "HELPDESK_SMTP_URL is set but HELPDESK_MAIL_FROM is not: set it to the address "
+                "mail comes from, e.g. 'Tidewater Support <support@tidewater.example>'"
+            )
+        return DEFAULT_MAIL_FROM
+    try:
+        return str(sender_address(value))
+    except ValueError as exc:
+        raise ConfigError(f"HELPDESK_MAIL_FROM: {exc}") from None
+
+
 def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | None = None) -> dict:
     """Build the Flask configuration from the environment, then `overrides` on top."""
     overrides = dict(overrides or {})
@@ -52,6 +93,7 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
     )
     redis_url = environ.get("HELPDESK_REDIS_URL") or None
     max_mb = float(environ.get("HELPDESK_MAX_ATTACHMENT_MB", "20"))
+    smtp = smtp_url(environ)
     return {
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(environ, instance),
@@ -71,4 +113,9 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         # The request limit leaves room for the multipart envelope around one file.
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024) + 64 * 1024,
         "PORTAL_DIR": environ.get("HELPDESK_PORTAL_DIR", "output"),
+        # The default working hours (Monday to Friday, 09:00-17:00) are in this time zone.
+        "TIMEZONE": time_zone(environ),
+        # No SMTP server: outbound mail is written to <instance>/mail/ as .eml files.
+        "SMTP_URL": smtp,
+        "MAIL_FROM": mail_from(environ, smtp),
     } | overrides

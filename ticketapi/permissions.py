@@ -54,7 +54,7 @@ DEFAULT_USERGROUPS = {
 class Actor:
     """Who is doing something: an anonymous visitor, a portal user or an agent."""
 
-    kind: str  # "anonymous", "user" or "agent"
+    kind: str  # "anonymous", "user", "agent", or "system" (the helpdesk itself)
     id: int | None = None
     name: str = "Anonymous"
     is_admin: bool = False
@@ -76,6 +76,11 @@ class Actor:
 
     def has(self, permission: str) -> bool:
         return self.is_admin or permission in self.permissions
+
+    @classmethod
+    def system(cls, name: str) -> Actor:
+        """The helpdesk acting by its own rules, named in the ticket history (e.g. an SLA)."""
+        return cls(kind="system", name=name)
 
 
 class Rule:
@@ -104,6 +109,8 @@ def has(permission: str) -> Rule:
 is_agent = Rule(lambda actor, _: actor.is_agent)
 is_user = Rule(lambda actor, _: actor.is_user)
 is_admin = Rule(lambda actor, _: actor.is_agent and actor.is_admin)
+# The helpdesk itself, acting on its own rules (an SLA's actions): never a request's actor.
+is_system = Rule(lambda actor, _: actor.kind == "system")
 anyone = Rule(lambda _actor, _target: True)
 
 # Tickets: the target is a Ticket.
@@ -129,8 +136,8 @@ can_view_ticket = agent_sees_ticket | user_sees_ticket
 can_reply = (agent_sees_ticket & has("tickets.reply")) | user_sees_ticket
 can_add_note = agent_sees_ticket & has("tickets.reply")
 can_see_notes = is_agent
-can_edit_ticket = agent_sees_ticket & has("tickets.edit")
-can_assign = agent_sees_ticket & has("tickets.assign")
+can_edit_ticket = (agent_sees_ticket & has("tickets.edit")) | is_system
+can_assign = (agent_sees_ticket & has("tickets.assign")) | is_system
 can_merge = agent_sees_ticket & has("tickets.merge")
 can_delete_ticket = agent_sees_ticket & has("tickets.delete")
 can_submit_ticket = has("tickets.submit")
@@ -143,6 +150,14 @@ can_manage_agents = is_admin
 
 # Background jobs.
 can_manage_jobs = is_admin
+
+# Notifications. Settings: the target is the Agent they belong to; an agent keeps their
+# own, admins keep everyone's. Mail about a ticket goes only to agents who may see it,
+# whatever made them a recipient (their team or follow may have changed since).
+is_that_agent = Rule(lambda actor, agent: actor.is_agent and agent.id == actor.id)
+can_view_notification_settings = is_admin | is_that_agent
+can_edit_notification_settings = is_admin | is_that_agent
+may_be_told_about_ticket = agent_sees_ticket
 
 
 def visible_tickets(actor: Actor, ticket, followers, cc) -> ColumnElement[bool]:

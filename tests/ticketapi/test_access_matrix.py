@@ -1,5 +1,5 @@
-"""Who may do what: every ticket, message, attachment, history and suggestion route,
-tried as each kind of person, with the status code each must get.
+"""Who may do what: every ticket, message, attachment, history, suggestion and
+notification-settings route, tried as each kind of person, with the status code each must get.
 
 The people: anonymous; user A, who opened the ticket; user B of the same organization;
 user C of the same organization whose usergroup may see organization tickets; an
@@ -210,6 +210,22 @@ ROUTES = {
     ),
     "merge suggestion": (
         "POST", "/api/v1/suggestions/{suggestion}/merge", {"into_id": "{other_suggestion}"},
+        (401, 403, 403, 403, 403, 403, 200),
+    ),
+    # Notification settings: every agent their own, admins anyone's ({assignee}'s here).
+    "my notifications": (
+        "GET", "/api/v1/agents/me/notifications", None, (401, 403, 403, 403, 200, 200, 200)
+    ),
+    "change my notifications": (
+        "PATCH", "/api/v1/agents/me/notifications", {"user_reply": False},
+        (401, 403, 403, 403, 200, 200, 200),
+    ),
+    "an agent's notifications": (
+        "GET", "/api/v1/agents/{assignee}/notifications", None,
+        (401, 403, 403, 403, 403, 403, 200),
+    ),
+    "change an agent's notifications": (
+        "PATCH", "/api/v1/agents/{assignee}/notifications", {"user_reply": False},
         (401, 403, 403, 403, 403, 403, 200),
     ),
 }  # fmt: skip

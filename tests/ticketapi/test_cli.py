@@ -1,10 +1,11 @@
-"""The ticketapi commands: db upgrade, create-admin, demo and serve, run as a user would."""
+"""The ticketapi commands (db, create-admin, demo, tickets reindex, serve) as a user runs them."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import urllib.error
@@ -87,6 +88,32 @@ def test_demo_is_idempotent_and_prints_the_login(instance):
     assert "Sign in as admin@tidewater.example / tidewater-demo" in first.stdout
     second = helpdesk(env, "demo")
     assert "Demo data loaded (nothing new)" in second.stdout
+
+
+def test_tickets_reindex_rebuilds_the_search_index(instance):
+    folder, env = instance
+    assert helpdesk(env, "demo").returncode == 0
+    database = folder / "instance" / "helpdesk.db"
+
+    def query(sql: str) -> list[tuple]:
+        connection = sqlite3.connect(database)
+        try:
+            with connection:
+                return connection.execute(sql).fetchall()
+        finally:
+            connection.close()
+
+    quota = "SELECT rowid FROM ticket_search WHERE ticket_search MATCH 'quota'"
+    assert len(query(quota)) == 1  # the demo's tickets were indexed as they were opened
+    query("DELETE FROM ticket_search")
+    query("INSERT INTO ticket_search (rowid, subject) VALUES (999, 'stray')")
+    result = helpdesk(env, "tickets", "reindex")
+    assert result.returncode == 0, result.stderr
+    assert "8 of 8 tickets" in result.stderr
+    assert "✓ Indexed 8 tickets with" in result.stdout
+    assert "entries of deleted tickets removed: 1." in result.stdout
+    assert query("SELECT count(*) FROM ticket_search") == [(8,)]
+    assert len(query(quota)) == 1
 
 
 def post_json(url, body, token=None):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,14 +16,32 @@ from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey, TaskWrapper
 from huey.signals import SIGNAL_ERROR
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
+from ticketapi.extensions import db
 from ticketapi.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
 
 # Retries wait 30 s, 1, 2, 4 then 8 minutes: about a quarter of an hour before a job is
 # kept as failed. huey only knows a fixed delay; `on_error` doubles it for the next try.
 DEFAULT_RETRIES = 5
 DEFAULT_RETRY_DELAY = 30.0
 BACKOFF_FACTOR = 2
+
+# Every module that declares jobs. Web processes and workers import them all when they build
+# the queue, so a worker can run whatever was queued and an admin can retry any failed job.
+JOB_MODULES = (
+    "ticketapi.mail.outbound",
+    "ticketapi.notifications.events",
+    "ticketapi.slas.check",
+    "ticketapi.slas.recompute",
+)
+
+
+class PermanentError(Exception):
+    """Raised by a job when trying again cannot help: it is kept as failed at once."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,9 @@ class Job:
     function: Callable[..., Any]
     retries: int
     retry_delay: float
+    # A huey crontab: every consumer queues the job on this schedule (it must be idempotent,
+    # since several workers each queue it).
+    periodic: Callable[[Any], bool] | None = None
 
 
 JOBS: dict[str, Job] = {}
@@ -40,12 +63,17 @@ def job(
     *,
     retries: int = DEFAULT_RETRIES,
     retry_delay: float = DEFAULT_RETRY_DELAY,
+    periodic: Callable[[Any], bool] | None = None,
 ) -> Callable:
     """Declare a background job: it runs in an app context and retries with backoff."""
 
     def decorator(function: Callable) -> Callable:
         declared = Job(
-            name or f"{function.__module__}.{function.__qualname__}", function, retries, retry_delay
+            name or f"{function.__module__}.{function.__qualname__}",
+            function,
+            retries,
+            retry_delay,
+            periodic,
         )
         JOBS[declared.name] = declared
         function.job_name = declared.name
@@ -66,9 +94,12 @@ class JobQueue:
         if name not in self.tasks:
             declared = JOBS[name]  # KeyError: no module declared it
             run = _in_app(self.app, declared.function)
-            self.tasks[name] = self.huey.task(
-                name=name, retries=declared.retries, retry_delay=declared.retry_delay
-            )(run)
+            options = {"name": name, "retries": declared.retries}
+            options["retry_delay"] = declared.retry_delay
+            if declared.periodic is None:
+                self.tasks[name] = self.huey.task(**options)(run)
+            else:
+                self.tasks[name] = self.huey.periodic_task(declared.periodic, **options)(run)
         return self.tasks[name]
 
     def register_all(self) -> None:
@@ -102,8 +133,16 @@ def _in_app(app: Flask, function: Callable) -> Callable:
     return run
 
 
+def import_job_modules() -> dict[str, Job]:
+    """Import every module of JOB_MODULES; return all the jobs declared."""
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+    return JOBS
+
+
 def build_queue(app: Flask) -> JobQueue:
     """SQLite in the instance folder by default; Redis when HELPDESK_REDIS_URL is set."""
+    import_job_modules()
     name = app.config.get("JOBS_QUEUE_NAME", "helpdesk")
     if url := app.config.get("REDIS_URL"):
         huey = RedisHuey(name, url=url, results=False)
@@ -127,22 +166,105 @@ def close_queue(app: Flask) -> None:
         queue.close()
 
 
+def job_name(target: str | Callable) -> str:
+    return target if isinstance(target, str) else target.job_name
+
+
 def enqueue(target: str | Callable, *args, delay: float | None = None, **kwargs) -> str:
-    """Queue a declared job (by function or name) for a worker; return the task id."""
-    name = target if isinstance(target, str) else target.job_name
-    return queue_for(current_app._get_current_object()).enqueue(name, args, kwargs, delay)
+    """Queue a declared job (by function or name) for a worker now; return the task id."""
+    return queue_for(current_app._get_current_object()).enqueue(
+        job_name(target), args, kwargs, delay
+    )
+
+
+# Jobs waiting for their transaction to commit, in `Session.info` under this key.
+AFTER_COMMIT = "jobs.after_commit"
+
+
+@dataclass(frozen=True)
+class PendingJob:
+    app: Flask
+    name: str
+    args: tuple
+    kwargs: dict
+    delay: float | None
+    # The innermost transaction (or savepoint) open when the job was asked for.
+    transaction: SessionTransaction
+
+
+def enqueue_after_commit(
+    target: str | Callable, *args, delay: float | None = None, **kwargs
+) -> None:
+    """Queue a job once `db.session` commits; at once outside a transaction; never on rollback.
+
+    Returns None: the task does not exist before the commit.
+    """
+    name = job_name(target)
+    if name not in JOBS and name not in import_job_modules():
+        raise KeyError(f"No job called {name!r} is declared.")
+    json.dumps([args, kwargs])  # fail here, in the caller, rather than at the commit
+    app = current_app._get_current_object()
+    session = db.session()
+    if not session.in_transaction():
+        queue_for(app).enqueue(name, args, kwargs, delay)
+        return None
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    pending = PendingJob(app, name, args, kwargs, delay, transaction)
+    session.info.setdefault(AFTER_COMMIT, []).append(pending)
+    return None
+
+
+@event.listens_for(db.session, "after_commit")
+def _enqueue_committed(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released: the jobs wait for the outer commit
+    for pending in session.info.pop(AFTER_COMMIT, []):
+        try:
+            queue_for(pending.app).enqueue(
+                pending.name, pending.args, pending.kwargs, pending.delay
+            )
+        except Exception:
+            # The change is committed and stays so: a 500 would tell the client it failed.
+            logger.exception(
+                "Could not queue job %s%r after its commit", pending.name, pending.args
+            )
+
+
+@event.listens_for(db.session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
+    if pending := session.info.get(AFTER_COMMIT):
+        session.info[AFTER_COMMIT] = [
+            job for job in pending if not _inside(job.transaction, rolled_back)
+        ]
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        # The outermost transaction ended: whatever is still waiting was never committed
+        # (a rollback, or a session closed without a commit).
+        session.info.pop(AFTER_COMMIT, None)
+
+
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def on_error(queue: JobQueue, _signal: str, task, exc: Exception) -> None:
     """Grow the delay before the next try; after the last one, keep the job as failed."""
     from ticketapi.jobs import services
-    from ticketapi.timeutil import utcnow
 
     declared = JOBS.get(task.name)
     if declared is None:
         return
     now = utcnow()
     attempt = declared.retries - task.retries + 1  # huey counts retries down after this
+    if isinstance(exc, PermanentError):
+        task.retries = 0  # huey requeues a task only while it has retries left
     first_failure_key = f"first-failure:{task.id}"
     queue.huey.put_if_empty(first_failure_key, now)
     if task.retries:

@@ -11,7 +11,7 @@ from ticketapi import permissions
 from ticketapi.errors import Conflict, Forbidden, NotFound
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob
-from ticketapi.jobs.queue import JOBS, enqueue
+from ticketapi.jobs.queue import enqueue_after_commit, import_job_modules
 from ticketapi.permissions import Actor
 
 ERROR_MAX = 20_000
@@ -53,15 +53,16 @@ def failed_jobs_query(actor: Actor) -> Select:
 
 
 def retry_failed_job(actor: Actor, failed_job_id: int, *, now: datetime) -> FailedJob:
-    """Queue a failed job again with its arguments; it counts its retries afresh."""
+    """Queue a failed job again with its arguments once the retry commits; retries start afresh."""
     _require_admin(actor)
-    failed = db.session.get(FailedJob, failed_job_id)
+    # The row lock makes two admins' retries at once queue the job once (PostgreSQL).
+    failed = db.session.get(FailedJob, failed_job_id, with_for_update=True, populate_existing=True)
     if failed is None:
         raise NotFound("There is no such failed job.")
     if failed.retried_at is not None:
         raise Conflict("That job was already sent again; a new failure is listed anew.")
-    if failed.task_name not in JOBS:
+    if failed.task_name not in import_job_modules():
         raise Conflict(f"No job called {failed.task_name!r} exists any more.")
     failed.retried_at = now
-    enqueue(failed.task_name, *failed.arguments["args"], **failed.arguments["kwargs"])
+    enqueue_after_commit(failed.task_name, *failed.arguments["args"], **failed.arguments["kwargs"])
     return failed

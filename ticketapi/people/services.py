@@ -246,6 +246,7 @@ def mark_verified(user: User, *, now: datetime) -> None:
 def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> User:
     require(can_edit_people, actor, "Editing users needs the crm.edit permission.")
     user = get_or_404(User, user_id, "user")
+    requester = (user.name, user.email)
     if "email" in changes and normalize_email(changes["email"]) != user.email:
         email = normalize_email(changes["email"])
         ensure_unique(User, User.email == email, "email", f"A user already has the address {email}")
@@ -267,6 +268,10 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
     elif changes.get("verified") is False:
         user.email_verified_at = None
     db.session.flush()
+    if (user.name, user.email) != requester:
+        from ticketapi.tickets import search  # tickets build on people, not the reverse
+
+        search.requester_changed(user)
     return user
 
 

@@ -4,7 +4,8 @@ Decisions the SLA engine relies on:
 
 * Intervals are local wall-clock times in minutes since midnight, [start, end) with
   0 <= start < end <= 1440, so 1440 ("24:00") closes a day that runs to midnight.
-* A naive datetime is read as UTC (the database stores naive UTC); results are aware UTC.
+* A naive datetime is read as UTC (the database stores naive UTC); a result is aware UTC
+  for an aware start, and naive UTC for a naive one (the database's form, unconverted).
 * Wall times are read with ``fold=0``: a repeated time (clocks going back) is its first
   occurrence; a skipped time (clocks going forward) is read with the offset in force
   before the change, so it lands that far after the gap. Working time never counts twice:
@@ -13,12 +14,16 @@ Decisions the SLA engine relies on:
   adding zero minutes returns the start itself, even outside working hours.
 * ``add_working_time`` looks at most three years ahead and raises ValueError beyond,
   so a schedule with no working time fails instead of looping forever.
+* Both run in O(log n): a schedule keeps its working spans, in whole microseconds since
+  the epoch, with the running total of working time before each (`_Timeline`), so adding
+  and counting are two binary searches. A 24x7 schedule needs no spans at all.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,6 +31,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MINUTES_PER_DAY = 24 * 60
 SEARCH_HORIZON = timedelta(days=3 * 366)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NAIVE_EPOCH = datetime(1970, 1, 1)
+MICROSECOND = timedelta(microseconds=1)
+MINUTE_US = 60_000_000
+DAY_US = 24 * 60 * MINUTE_US
+HORIZON_US = SEARCH_HORIZON // MICROSECOND
 
 Interval = tuple[int, int]
 
@@ -51,6 +62,8 @@ class Schedule:
     # Weekday (0 = Monday) -> ordered, non-overlapping [start, end) minutes since midnight.
     days: Mapping[int, tuple[Interval, ...]]
     holidays: frozenset[date] = field(default_factory=frozenset)
+    always_on: bool = field(init=False, compare=False, repr=False)
+    timeline: _Timeline = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         try:
@@ -66,6 +79,11 @@ class Schedule:
         # Copies, so a caller's later edits cannot change a validated schedule.
         object.__setattr__(self, "days", days)
         object.__setattr__(self, "holidays", holidays)
+        # Every instant works when every day runs 00:00-24:00 (in any zone, DST included).
+        full_day = ((0, MINUTES_PER_DAY),)
+        always = not holidays and all(days.get(d) == full_day for d in range(7))
+        object.__setattr__(self, "always_on", always)
+        object.__setattr__(self, "timeline", _Timeline(self))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -113,40 +131,126 @@ def _checked_day(weekday: int, spans: Iterable[Interval]) -> tuple[Interval, ...
 
 def add_working_time(schedule: Schedule, start: datetime, minutes: float) -> datetime:
     """Return the UTC instant at which `minutes` of working time have passed since `start`."""
-    if not math.isfinite(minutes) or minutes < 0:
-        raise ValueError(f"minutes must be a finite number >= 0, got {minutes!r}")
-    start = _as_utc(start)
-    remaining = timedelta(minutes=minutes)
-    if not remaining:
-        return start
-    # The day before, in case the start's local date began inside a DST gap.
-    first_day = start.astimezone(schedule.zone).date() - timedelta(days=1)
-    for span_start, span_end in _working_spans(schedule, first_day, first_day + SEARCH_HORIZON):
-        if span_end <= start:
-            continue
-        span_start = max(span_start, start)
-        if span_end - span_start >= remaining:
-            return span_start + remaining
-        remaining -= span_end - span_start
-    raise ValueError(
-        f"{minutes} working minutes are not reached within 3 years of {start.isoformat()}"
-    )
+    return add_working_times(schedule, start, minutes)[0]
+
+
+def add_working_times(schedule: Schedule, start: datetime, *amounts: float) -> tuple[datetime, ...]:
+    """`add_working_time` for several amounts from one start (a warning and a due time)."""
+    for minutes in amounts:
+        if not math.isfinite(minutes) or minutes < 0:
+            raise ValueError(f"minutes must be a finite number >= 0, got {minutes!r}")
+    start_us = _us(start)
+    epoch = NAIVE_EPOCH if start.tzinfo is None else EPOCH
+    if schedule.always_on:
+        return tuple(epoch + timedelta(microseconds=start_us + _minutes_us(m)) for m in amounts)
+    timeline = schedule.timeline
+    if not timeline.covers(start_us - DAY_US, start_us + HORIZON_US):
+        # The day before, in case the start's local date began inside a DST gap.
+        first_day = as_utc(start).astimezone(schedule.zone).date() - timedelta(days=1)
+        timeline.cover(first_day, first_day + SEARCH_HORIZON)
+    worked = timeline.worked_until(start_us)
+    results = []
+    for minutes in amounts:
+        remaining = _minutes_us(minutes)
+        # Adding nothing stays at the start itself, even outside working hours.
+        reached = timeline.moment_when(worked + remaining) if remaining else start_us
+        if reached is None or reached > start_us + HORIZON_US - 2 * DAY_US:
+            _check_horizon(schedule, start, reached, minutes)
+        results.append(epoch + timedelta(microseconds=reached))
+    return tuple(results)
+
+
+def _check_horizon(schedule: Schedule, start: datetime, reached: int | None, minutes) -> None:
+    """Near the horizon, the exact end of its last local day decides."""
+    start = as_utc(start)
+    last_day = start.astimezone(schedule.zone).date() - timedelta(days=1) + SEARCH_HORIZON
+    if reached is None or reached > _us(_instant(last_day + timedelta(days=1), 0, schedule.zone)):
+        raise ValueError(
+            f"{minutes} working minutes are not reached within 3 years of {start.isoformat()}"
+        )
 
 
 def working_minutes_between(schedule: Schedule, start: datetime, end: datetime) -> float:
     """Return the working minutes in [start, end); 0 when end is not after start."""
-    start, end = _as_utc(start), _as_utc(end)
-    if end <= start:
+    start_us, end_us = _us(start), _us(end)
+    if end_us <= start_us:
         return 0.0
-    zone = schedule.zone
-    first_day = start.astimezone(zone).date() - timedelta(days=1)
-    last_day = end.astimezone(zone).date() + timedelta(days=1)
-    total = timedelta()
-    for span_start, span_end in _working_spans(schedule, first_day, last_day):
-        overlap = min(span_end, end) - max(span_start, start)
-        if overlap > timedelta():
-            total += overlap
-    return total / timedelta(minutes=1)
+    if schedule.always_on:
+        return (end_us - start_us) / MINUTE_US
+    timeline = schedule.timeline
+    if not timeline.covers(start_us, end_us):
+        zone = schedule.zone
+        timeline.cover(
+            as_utc(start).astimezone(zone).date() - timedelta(days=1),
+            as_utc(end).astimezone(zone).date() + timedelta(days=1),
+        )
+    return (timeline.worked_until(end_us) - timeline.worked_until(start_us)) / MINUTE_US
+
+
+class _Timeline:
+    """A schedule's working spans over a range of days, with running totals of work."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+        self.first_day: date | None = None
+        self.last_day: date | None = None
+        # Instants safely inside the covered days, whatever the zone's offset.
+        self.low = self.high = 0
+        self.starts: list[int] = []  # span i is [starts[i], ends[i]) in µs since the epoch
+        self.ends: list[int] = []
+        self.before: list[int] = []  # working µs in the spans before span i
+        self.through: list[int] = []  # ... up to the end of span i
+
+    def cover(self, first_day: date, last_day: date) -> None:
+        """Make sure the spans of these local days are known (a wider range is rebuilt)."""
+        if self.first_day is not None:
+            if self.first_day <= first_day and last_day <= self.last_day:
+                return
+            first_day, last_day = min(first_day, self.first_day), max(last_day, self.last_day)
+        # Room on both sides, so nearby instants never rebuild it again.
+        first_day, last_day = first_day - timedelta(days=31), last_day + timedelta(days=366)
+        starts, ends, before, through, total = [], [], [], [], 0
+        for span_start, span_end in _working_spans(self.schedule, first_day, last_day):
+            start, end = _us(span_start), _us(span_end)
+            starts.append(start)
+            ends.append(end)
+            before.append(total)
+            total += end - start
+            through.append(total)
+        self.starts, self.ends, self.before, self.through = starts, ends, before, through
+        self.first_day, self.last_day = first_day, last_day
+        midnight = datetime.min.time()
+        self.low = _us(datetime.combine(first_day, midnight, UTC)) + 2 * DAY_US
+        self.high = _us(datetime.combine(last_day, midnight, UTC)) - 2 * DAY_US
+
+    def covers(self, start: int, end: int) -> bool:
+        return self.first_day is not None and self.low <= start and end <= self.high
+
+    def worked_until(self, moment: int) -> int:
+        """Working µs from the start of the covered range up to `moment`."""
+        index = bisect_right(self.starts, moment) - 1
+        if index < 0:
+            return 0
+        return self.before[index] + min(moment, self.ends[index]) - self.starts[index]
+
+    def moment_when(self, worked: int) -> int | None:
+        """The first instant by which `worked` µs have been worked; None beyond the range."""
+        index = bisect_left(self.through, worked)
+        if index == len(self.through):
+            return None
+        return self.starts[index] + worked - self.before[index]
+
+
+def _us(moment: datetime) -> int:
+    """An instant (naive means UTC) as whole microseconds since the epoch."""
+    if moment.tzinfo is None:
+        return (moment - NAIVE_EPOCH) // MICROSECOND
+    return (moment - EPOCH) // MICROSECOND
+
+
+def _minutes_us(minutes: float) -> int:
+    # As timedelta rounds it (half to even), so results match timedelta arithmetic.
+    return timedelta(minutes=minutes) // MICROSECOND
 
 
 def _working_spans(
@@ -176,7 +280,7 @@ def _instant(day: date, minute: int, zone: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
-def _as_utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """Return an aware UTC datetime, reading a naive one as UTC."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)

@@ -15,6 +15,8 @@ from ticketapi.timeutil import utcnow
 SLA_TYPES = ("first_response", "resolution", "waiting_time")
 # "schedule" means: count in the WorkSchedule named by schedule_id.
 HOURS_KINDS = ("24x7", "default", "schedule")
+# Whom an SLA action mails: the assigned agent, the assigned team's members, the followers.
+NOTIFY_TARGETS = ("agent", "team", "followers")
 
 
 def build_schedule(timezone: str, days: dict[str, Any], holidays: list[str]) -> Schedule:
@@ -61,6 +63,11 @@ class Sla(db.Model):
     # {"urgency": [..], "organization_ids": [..], ...}; empty means every ticket.
     applies_to: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
+    # What happens when a ticket's clock reaches the warning, and when it fails:
+    # {"notify": ["agent", "team", "followers"], "raise_urgency_to": 8,
+    #  "assign_team_id": 2, "add_label": "sla-breach"}; every key is optional.
+    on_warning: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    on_failure: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -70,3 +77,56 @@ class Sla(db.Model):
     def hours(self) -> str | int:
         """The API's view: "24x7", "default", or the schedule id."""
         return self.schedule_id if self.hours_kind == "schedule" else self.hours_kind
+
+
+class TicketSla(db.Model):
+    """One SLA's clock on one ticket (slas/clock.py says how it runs)."""
+
+    __tablename__ = "ticket_slas"
+    __table_args__ = (
+        # The periodic check: every clock whose state changes by time before now.
+        Index("ix_ticket_slas_next_check", "next_check_at"),
+        # The ticket filter sla_state=warning|failed.
+        Index("ix_ticket_slas_state_ticket", "state", "ticket_id"),
+        Index("ix_ticket_slas_sla", "sla_id"),
+    )
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    sla_id: Mapped[int] = mapped_column(ForeignKey("slas.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), default="ok")
+    due_at: Mapped[datetime | None]
+    warning_at: Mapped[datetime | None]
+    next_check_at: Mapped[datetime | None]
+    # The clock itself: minutes used up to running_since (NULL while paused or done).
+    used_minutes: Mapped[float] = mapped_column(default=0.0)
+    running_since: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    # 0 none, 1 the warning's actions, 2 the failure's: each runs once per ticket.
+    actions_level: Mapped[int] = mapped_column(default=0)
+
+    sla: Mapped[Sla] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def paused(self) -> bool:
+        return self.running_since is None and self.completed_at is None
+
+    @property
+    def minutes_left(self) -> float | None:
+        """While paused, the working minutes left before the target (none once it failed)."""
+        if not self.paused:
+            return None
+        return max(0.0, round(self.sla.target_minutes - self.used_minutes, 1))
+
+
+class TicketSlaDue(db.Model):
+    """A ticket's most pressing SLA due time, for ordering queues by it (no row: none)."""
+
+    __tablename__ = "ticket_sla_due"
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    due_at: Mapped[datetime] = mapped_column(index=True)

@@ -7,7 +7,7 @@ from apiflask.validators import Length, OneOf, Range
 from marshmallow import ValidationError
 
 from ticketapi.schemas import Schema, ids_field, name_field, timestamp_field
-from ticketapi.slas.models import SLA_TYPES
+from ticketapi.slas.models import NOTIFY_TARGETS, SLA_TYPES
 
 MINUTES_MAX = 10 * 366 * 24 * 60  # ten years
 WEEKDAYS = [str(day) for day in range(7)]
@@ -44,6 +44,34 @@ class AppliesTo(Schema):
     labels = fields.List(name_field(max_length=100), validate=Length(max=100))
 
 
+class Actions(Schema):
+    """What happens when a ticket's clock reaches the warning, or fails; all optional."""
+
+    notify = fields.List(
+        fields.String(validate=OneOf(NOTIFY_TARGETS)),
+        validate=Length(max=3),
+        metadata={"description": "Mail the assigned agent, the team's members, the followers"},
+    )
+    raise_urgency_to = fields.Integer(
+        validate=Range(min=1, max=10),
+        allow_none=True,
+        metadata={"description": "Raise the urgency to this, if it is lower"},
+    )
+    assign_team_id = fields.Integer(
+        validate=Range(min=1, max=2**31 - 1),
+        allow_none=True,
+        metadata={"description": "Move the ticket to this team"},
+    )
+    add_label = name_field(max_length=50, allow_none=True)
+
+
+class ActionsOut(Schema):
+    notify = fields.List(fields.String())
+    raise_urgency_to = fields.Integer(allow_none=True)
+    assign_team_id = fields.Integer(allow_none=True)
+    add_label = fields.String(allow_none=True)
+
+
 class AppliesToOut(Schema):
     urgency = fields.List(fields.Integer())
     organization_ids = fields.List(fields.Integer())
@@ -60,6 +88,8 @@ class SlaOut(Schema):
     warning_minutes = fields.Integer(required=True)
     hours = HoursField(required=True, metadata=HOURS_DOC)
     applies_to = fields.Nested(AppliesToOut, required=True)
+    on_warning = fields.Nested(ActionsOut, required=True)
+    on_failure = fields.Nested(ActionsOut, required=True)
     active = fields.Boolean(required=True)
     created_at = timestamp_field()
     updated_at = timestamp_field()
@@ -76,6 +106,8 @@ class SlaIn(Schema):
     warning_minutes = _minutes(0, load_default=0)
     hours = HoursField(load_default="24x7", metadata=HOURS_DOC)
     applies_to = fields.Nested(AppliesTo, load_default=dict)
+    on_warning = fields.Nested(Actions, load_default=dict)
+    on_failure = fields.Nested(Actions, load_default=dict)
     active = fields.Boolean(load_default=True)
 
 
@@ -86,6 +118,8 @@ class SlaPatch(Schema):
     warning_minutes = _minutes(0)
     hours = HoursField(metadata=HOURS_DOC)
     applies_to = fields.Nested(AppliesTo)
+    on_warning = fields.Nested(Actions)
+    on_failure = fields.Nested(Actions)
     active = fields.Boolean()
 
 

@@ -11,10 +11,12 @@ from ticketapi import permissions as rules
 from ticketapi.api import MAX_ID
 from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
 from ticketapi.extensions import db
+from ticketapi.jobs.queue import enqueue_after_commit
 from ticketapi.people.models import Organization, Team, Usergroup
 from ticketapi.permissions import Actor
 from ticketapi.slas.hours import Schedule
 from ticketapi.slas.models import Sla, WorkSchedule, build_schedule
+from ticketapi.slas.recompute import recompute_job
 
 # applies_to key -> the model its ids must name.
 ID_CONDITIONS = {
@@ -53,10 +55,19 @@ def get_sla(actor: Actor, sla_id: int) -> Sla:
 
 def create_sla(actor: Actor, values: dict[str, Any], *, now: datetime) -> Sla:
     _require_manager(actor)
-    sla = Sla(created_at=now, updated_at=now, warning_minutes=0, hours_kind="24x7", applies_to={})
+    sla = Sla(
+        created_at=now,
+        updated_at=now,
+        warning_minutes=0,
+        hours_kind="24x7",
+        applies_to={},
+        on_warning={},
+        on_failure={},
+    )
     _apply_sla(sla, values)
     db.session.add(sla)
     db.session.flush()
+    clocks_follow_rules()
     return sla
 
 
@@ -66,12 +77,19 @@ def update_sla(actor: Actor, sla_id: int, changes: dict[str, Any], *, now: datet
     _apply_sla(sla, changes)
     sla.updated_at = now
     db.session.flush()
+    clocks_follow_rules()
     return sla
 
 
 def delete_sla(actor: Actor, sla_id: int) -> None:
     _require_manager(actor)
     db.session.delete(get_sla(actor, sla_id))
+    clocks_follow_rules()
+
+
+def clocks_follow_rules() -> None:
+    """Open tickets' clocks are recomputed in the background once this change commits."""
+    enqueue_after_commit(recompute_job)
 
 
 def _apply_sla(sla: Sla, values: dict[str, Any]) -> None:
@@ -97,6 +115,30 @@ def _apply_sla(sla: Sla, values: dict[str, Any]) -> None:
             sla.hours_kind, sla.schedule_id = hours, None
     if "applies_to" in values:
         sla.applies_to = _checked_conditions(values["applies_to"])
+    for name in ("on_warning", "on_failure"):
+        if name in values:
+            setattr(sla, name, _checked_actions(name, values[name]))
+
+
+def _checked_actions(name: str, actions: dict[str, Any]) -> dict[str, Any]:
+    """Keep the actions that do something; a team to assign must exist."""
+    checked = {key: value for key, value in actions.items() if value not in (None, [], "")}
+    if "notify" in checked:
+        checked["notify"] = sorted(set(checked["notify"]))
+    if "add_label" in checked:
+        label = checked["add_label"].strip().lower()
+        if not label or "," in label:
+            raise Invalid(
+                "A label is one word or phrase without commas.",
+                fields={f"{name}.add_label": "not a label"},
+            )
+        checked["add_label"] = label
+    team_id = checked.get("assign_team_id")
+    if team_id is not None and db.session.get(Team, team_id) is None:
+        raise Invalid(
+            f"There is no team {team_id}.", fields={f"{name}.assign_team_id": "unknown id"}
+        )
+    return checked
 
 
 def _checked_conditions(conditions: dict[str, Any]) -> dict[str, Any]:
@@ -150,6 +192,7 @@ def update_schedule(
     _apply_schedule(row, changes)
     row.updated_at = now
     db.session.flush()
+    clocks_follow_rules()
     return row
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apiflask import fields
 from apiflask.validators import Length, OneOf, Range, Regexp
+from flask import g
 
 from ticketapi.pagination import PageArgs
 from ticketapi.schemas import (
@@ -21,13 +22,52 @@ from ticketapi.tickets.status import SOURCES, STATUSES
 SUBJECT = {"validate": Length(min=1, max=300)}
 LABEL = fields.String(validate=[Length(min=1, max=50), Regexp(r"^[^,\s][^,]*$")])
 URGENCY = Range(min=1, max=10)
-ORDERS = ("created_at", "-created_at", "updated_at", "-updated_at", "urgency", "-urgency")
+ORDERS = (
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "urgency",
+    "-urgency",
+    "sla_due_at",
+    "relevance",
+)
 
 
 class SlaStateOut(Schema):
+    """One SLA clock on the ticket (SPEC §7: sla_id, due_at, state; the rest for agents)."""
+
     sla_id = fields.Integer(required=True)
+    name = fields.String(required=True, attribute="sla.name")
+    type = fields.String(required=True, attribute="sla.type")
+    state = fields.String(required=True, metadata={"enum": ["ok", "warning", "failed", "done"]})
     due_at = timestamp_field(allow_none=True)
-    state = fields.String(required=True)
+    warning_at = timestamp_field(allow_none=True)
+    paused = fields.Boolean(required=True)
+    minutes_left = fields.Float(allow_none=True)
+    completed_at = timestamp_field(allow_none=True)
+
+
+_TIME = {"type": "string", "format": "date-time", "nullable": True}
+SLA_STATE_DOC = {
+    "type": "object",
+    "required": ["sla_id", "name", "type", "state", "paused"],
+    "properties": {
+        "sla_id": {"type": "integer"},
+        "name": {"type": "string"},
+        "type": {"type": "string"},
+        "state": {"type": "string", "enum": ["ok", "warning", "failed", "done"]},
+        "due_at": _TIME,
+        "warning_at": _TIME,
+        "paused": {"type": "boolean"},
+        "minutes_left": {
+            "type": "number",
+            "nullable": True,
+            "description": "While paused: working minutes left before the target",
+        },
+        "completed_at": _TIME,
+    },
+}
 
 
 class TicketOut(Schema):
@@ -49,11 +89,20 @@ class TicketOut(Schema):
     created_at = timestamp_field()
     updated_at = timestamp_field()
     resolved_at = timestamp_field(allow_none=True)
-    sla = fields.Method("sla_states", metadata={"type": "array", "items": {"type": "object"}})
+    sla = fields.Method(
+        "sla_states",
+        metadata={
+            "type": "array",
+            "items": SLA_STATE_DOC,
+            "description": "The ticket's SLA clocks; internal, so empty for users",
+        },
+    )
 
-    def sla_states(self, _ticket) -> list:
-        # No SLA clocks run on tickets yet: they come with the SLA engine (issue #5).
-        return []
+    def sla_states(self, ticket) -> list:
+        actor = g.get("actor")  # None outside a request: nothing there reaches a user
+        if actor is not None and not actor.is_agent:
+            return []
+        return SlaStateOut(many=True).dump(ticket.sla_rows)
 
 
 class TicketIn(Schema):
@@ -99,8 +148,17 @@ class TicketFilter(PageArgs):
     following = fields.String(validate=OneOf(["me"]))
     sla_state = fields.String(validate=OneOf(["ok", "warning", "failed", "done"]))
     label = fields.String(validate=Length(max=50))
-    q = fields.String(validate=Length(max=200))
-    order = fields.String(validate=OneOf(ORDERS), load_default="-created_at")
+    q = fields.String(
+        validate=Length(max=1000),
+        metadata={
+            "description": "Search: every word in the ref, subject, requester or messages "
+            '(notes for agents); "quoted phrase"; the last word matches as a prefix'
+        },
+    )
+    order = fields.String(
+        validate=OneOf(ORDERS),
+        metadata={"description": "Default: relevance with q, else -created_at"},
+    )
     include_merged = fields.Boolean(load_default=False)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,7 +20,8 @@ from ticketapi.extensions import db
 from ticketapi.people import services as people
 from ticketapi.people.models import Agent, Team, User
 from ticketapi.permissions import Actor
-from ticketapi.tickets import history
+from ticketapi.slas.models import TicketSla, TicketSlaDue
+from ticketapi.tickets import history, reactions, search
 from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
 from ticketapi.tickets.refs import new_ref
 from ticketapi.tickets.rendering import body_html
@@ -36,6 +37,7 @@ def with_relations(query: Select) -> Select:
         selectinload(Ticket.cc).load_only(User.id).options(lazyload(User.usergroups)),
         selectinload(Ticket.followers).load_only(Agent.id).options(lazyload(Agent.teams)),
         selectinload(Ticket.label_rows),
+        selectinload(Ticket.sla_rows),
     )
 
 
@@ -90,22 +92,22 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
     ticket.cc = [user_by_email(email, now=now) for email in values.get("cc", [])]
     _insert_with_unique_ref(ticket)
     history.record(ticket, actor, "opened", now=now, status=ticket.status, source=source)
-    db.session.add(
-        Message(
-            ticket_id=ticket.id,
-            body=values["message"],
-            body_html=body_html(values["message"]),
-            note=False,
-            author_type="user",
-            author_user_id=user.id,
-            author_name=user.name,
-            created_at=now,
-        )
+    message = Message(
+        ticket_id=ticket.id,
+        body=values["message"],
+        body_html=body_html(values["message"]),
+        note=False,
+        author_type="user",
+        author_user_id=user.id,
+        author_name=user.name,
+        created_at=now,
     )
+    db.session.add(message)
     if actor.is_agent:
         changes = {k: values[k] for k in ("agent_id", "team_id", "labels") if k in values}
         if changes:
             _apply_changes(actor, ticket, changes, now=now)
+    reactions.opened(actor, ticket, message, now=now)
     return ticket
 
 
@@ -176,16 +178,27 @@ def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
         query = query.where(
             exists().where(TicketLabel.ticket_id == Ticket.id, TicketLabel.name == label)
         )
-    if q := (filters.get("q") or "").strip():
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    q = filters.get("q") or ""
+    order = filters.get("order") or ("relevance" if q.strip() else "-created_at")
+    score = None
+    if q.strip():
+        # A join, never an OR: the search narrows what the actor sees, it cannot widen it.
+        found = search.hits(q, notes=rules.can_see_notes(actor), ranked=order == "relevance")
+        query = query.join(found, found.c.ticket_id == Ticket.id)
+        score = found.c.score
+    if sla_state := filters.get("sla_state"):
         query = query.where(
-            or_(Ticket.subject.ilike(pattern, escape="\\"), Ticket.ref == q.upper())
+            exists().where(TicketSla.ticket_id == Ticket.id, TicketSla.state == sla_state)
         )
     if not filters.get("include_merged"):
         query = query.where(Ticket.merged_into_id.is_(None))
-    order = filters.get("order", "-created_at")
-    column = getattr(Ticket, order.lstrip("-"))
-    query = query.order_by(column.desc() if order.startswith("-") else column.asc())
+    if order == "relevance":  # the best match first; without a search, the newest
+        query = query.order_by(Ticket.created_at.desc() if score is None else score.desc())
+    elif order == "sla_due_at":  # the most pressing first; tickets with no clock running last
+        query = query.outerjoin(TicketSlaDue).order_by(TicketSlaDue.due_at.asc().nulls_last())
+    else:
+        column = getattr(Ticket, order.lstrip("-"))
+        query = query.order_by(column.desc() if order.startswith("-") else column.asc())
     return with_relations(query.order_by(Ticket.id.desc()))
 
 
@@ -197,10 +210,20 @@ def update_ticket(
     _check_may_change(actor, ticket, changes)
     if ticket.version != version:
         raise stale(ticket, version)
+    before = reactions.Before.of(ticket)
     # One UPDATE for the whole change, so one change is one version.
     with db.session.no_autoflush:
-        _apply_changes(actor, ticket, changes, now=now)
+        if _apply_changes(actor, ticket, changes, now=now):
+            reactions.changed(actor, ticket, before, now=now)
     return flush_or_conflict(ticket, version)
+
+
+def change_by_rule(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now: datetime):
+    """The helpdesk's own change by a rule (an SLA action) to a ticket locked for update."""
+    before = reactions.Before.of(ticket)
+    with db.session.no_autoflush:
+        if _apply_changes(actor, ticket, changes, now=now):
+            reactions.changed(actor, ticket, before, now=now)
 
 
 def stale(ticket: Ticket, version: int) -> Conflict:
@@ -237,7 +260,8 @@ def _check_may_change(actor: Actor, ticket: Ticket, changes: dict[str, Any]) -> 
         raise Forbidden("Assigning tickets needs the tickets.assign permission.")
 
 
-def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now: datetime):
+def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now: datetime) -> bool:
+    """Apply the changes the actor may make; return whether anything changed."""
     _check_may_change(actor, ticket, changes)
     if ticket.merged_into_id is not None:
         raise Conflict(
@@ -260,12 +284,12 @@ def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now
         history.record(
             ticket, actor, "agent", now=now, old=ticket.agent_id, new=changes["agent_id"]
         )
-        ticket.agent = agent
+        ticket.agent, ticket.agent_id = agent, changes["agent_id"]  # the id for rules at once
         changed = True
     if "team_id" in changes and changes["team_id"] != ticket.team_id:
         team = None if changes["team_id"] is None else existing(Team, changes["team_id"], "team_id")
         history.record(ticket, actor, "team", now=now, old=ticket.team_id, new=changes["team_id"])
-        ticket.team = team
+        ticket.team, ticket.team_id = team, changes["team_id"]
         changed = True
     if "labels" in changes:
         changed |= _set_labels(actor, ticket, changes["labels"], now=now)
@@ -277,6 +301,7 @@ def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now
         changed |= _set_members(actor, ticket, "followers", wanted, now=now)
     if changed:
         ticket.updated_at = now
+    return changed
 
 
 def set_status(
@@ -319,6 +344,7 @@ def _set_members(actor: Actor, ticket: Ticket, field: str, wanted: list, *, now:
 
 def delete_ticket(actor: Actor, ticket_id: int) -> None:
     ticket = get_ticket(actor, ticket_id, rules.can_delete_ticket)
+    search.forget(ticket.id)
     db.session.delete(ticket)
 
 

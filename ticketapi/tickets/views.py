@@ -38,7 +38,10 @@ def signed_in() -> bool:
 @bp.get("/tickets")
 @bp.input(schemas.TicketFilter, location="query")
 @bp.output(page_of(schemas.TicketOut))
-@bp.doc(summary="List the tickets you may see, filtered; newest first", **SECURED)
+@bp.doc(
+    summary="List the tickets you may see, filtered; newest first, or best match first with q",
+    **SECURED,
+)
 def list_tickets(query_data):
     page, per_page = query_data.pop("page"), query_data.pop("per_page")
     return paginate(services.tickets_query(current_actor(), query_data), page, per_page)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import JobQueue, close_queue, queue_for
+from ticketapi.timeutil import utcnow
 
 
 @pytest.fixture
@@ -27,4 +30,14 @@ def drain(queue: JobQueue) -> int:
     while (task := queue.huey.dequeue()) is not None:
         queue.huey.execute(task)
         ran += 1
+    return ran
+
+
+def drain_with_retries(queue: JobQueue) -> int:
+    """Run queued jobs and every retry they schedule at once, as if the waits had passed."""
+    ran = drain(queue)
+    while due := queue.huey.read_schedule(utcnow() + timedelta(days=1)):
+        for task in due:
+            queue.huey.execute(task, timestamp=task.eta)
+        ran += len(due) + drain(queue)
     return ran

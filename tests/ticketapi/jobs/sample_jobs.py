@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ticketapi.jobs.queue import job
+from ticketapi.jobs.queue import PermanentError, job
 
 
 def append_line(path: str, line: str) -> None:
@@ -28,3 +28,9 @@ def fail_until_allowed(path: str) -> None:
 @job("tests.always_fail", retries=3, retry_delay=10)
 def always_fail() -> None:
     raise RuntimeError("never works")
+
+
+@job("tests.give_up", retries=3, retry_delay=10)
+def give_up(path: str) -> None:
+    append_line(path, "tried")
+    raise PermanentError("trying again cannot help")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.jobs.conftest import drain
-from tests.ticketapi.jobs.sample_jobs import always_fail, fail_until_allowed
+from tests.ticketapi.jobs.conftest import drain, drain_with_retries
+from tests.ticketapi.jobs.sample_jobs import always_fail, fail_until_allowed, give_up
 from ticketapi.jobs.queue import enqueue
 from ticketapi.timeutil import utcnow
 
@@ -73,3 +73,14 @@ def test_each_retry_waits_twice_as_long(queue):
         queue.huey.execute(due, timestamp=due.eta)
     assert delays == [10, 20, 40]
     assert queue.huey.scheduled() == []
+
+
+def test_a_job_that_gives_up_is_kept_at_once_without_retries(world, queue, tmp_path):
+    log = tmp_path / "log"
+    enqueue(give_up, str(log))
+    assert drain_with_retries(queue) == 1
+    assert lines(log) == ["tried"]
+    assert queue.huey.scheduled() == []
+    (failed,) = world.get("/api/v1/jobs/failed", world.admin()).json["items"]
+    assert failed["attempts"] == 1
+    assert "PermanentError: trying again cannot help" in failed["error"]

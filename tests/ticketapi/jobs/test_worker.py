@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import email
 import os
 import signal
 import subprocess
 import sys
 import time
+from email import policy
 from pathlib import Path
 
 import pytest
 
-from tests.test_devserver import wait_for
+from tests.test_devserver import free_port, wait_for
+from tests.ticketapi.test_cli import get
 from ticketapi import create_app
+from ticketapi.extensions import db
 from ticketapi.jobs.queue import close_queue, queue_for
+from ticketapi.mail.outbound import queue_mail
 
 HELPDESK = Path(sys.executable).parent / "helpdesk"
 REPOSITORY = Path(__file__).parents[3]
@@ -33,17 +38,23 @@ def env(tmp_path) -> dict[str, str]:
     return env
 
 
-def enqueue(env, *jobs: tuple[str, tuple, float | None]) -> None:
-    """Queue jobs from a process of our own, as the web server would."""
-    import tests.ticketapi.jobs.sample_jobs  # noqa: F401  (declares the jobs)
-
-    app = create_app(
+def app_for(env):
+    """An app on the same instance (and so the same queue) as the processes under test."""
+    return create_app(
         {
             "INSTANCE_DIR": env["HELPDESK_INSTANCE_DIR"],
             "SECRET_KEY": "test",
             "REDIS_URL": env.get("HELPDESK_REDIS_URL"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{env['HELPDESK_INSTANCE_DIR']}/helpdesk.db",
         }
     )
+
+
+def enqueue(env, *jobs: tuple[str, tuple, float | None]) -> None:
+    """Queue jobs from a process of our own, as the web server would."""
+    import tests.ticketapi.jobs.sample_jobs  # noqa: F401  (declares the jobs)
+
+    app = app_for(env)
     try:
         for name, args, delay in jobs:
             queue_for(app).enqueue(name, args, {}, delay)
@@ -113,3 +124,35 @@ def test_the_redis_queue_runs_jobs_across_processes(env, tmp_path):
         output = stop(worker)
     assert "Worker running jobs from Redis (HELPDESK_REDIS_URL)" in output
     assert not (tmp_path / "instance" / "jobs.db").exists()
+
+
+def test_serve_runs_queued_jobs_in_its_child_worker(env, tmp_path):
+    port = free_port()
+    server = subprocess.Popen(
+        [str(HELPDESK), "serve", "--port", str(port), "--workers", "1"],
+        env={**env, "HELPDESK_PORTAL_DIR": str(tmp_path / "portal")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        api = f"http://127.0.0.1:{port}/api/v1/openapi.json"
+        assert wait_for(lambda: get(api)[0] == 200 or None), "the server never answered"
+        # Queued from this process into the server's jobs.db, as a request of its would.
+        app = app_for(env)
+        try:
+            with app.app_context():
+                message_id = queue_mail(to=["ana@acme.example"], subject="Hi", text="Served")
+                db.session.remove()
+        finally:
+            close_queue(app)
+        mail = Path(env["HELPDESK_INSTANCE_DIR"]) / "mail"
+        eml = wait_for(lambda: next(mail.glob("*.eml"), None))
+        assert eml, "the server's worker sent nothing"
+    finally:
+        output = stop(server)
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["Message-ID"] == message_id
+    assert "Worker running jobs from jobs.db" in output
+    assert f"Outbound mail is written to {mail}/ as .eml files" in output

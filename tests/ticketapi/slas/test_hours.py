@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from ticketapi.slas.hours import (
     Schedule,
+    _working_spans,
     add_working_time,
     parse_clock,
     working_minutes_between,
@@ -113,8 +114,11 @@ def test_add_working_time(schedule, start, minutes, expected):
     assert due.tzinfo is UTC
 
 
-def test_naive_input_is_read_as_utc():
-    assert add_working_time(OFFICE, datetime(2024, 1, 5, 16, 30), 60) == utc(2024, 1, 8, 9, 30)
+def test_naive_input_is_read_as_utc_and_answered_in_kind():
+    # The database keeps naive UTC: a naive start gives a naive result, in UTC.
+    due = add_working_time(OFFICE, datetime(2024, 1, 5, 16, 30), 60)
+    assert due == datetime(2024, 1, 8, 9, 30) and due.tzinfo is None
+    assert add_working_time(OFFICE, utc(2024, 1, 5, 16, 30), 60) == utc(2024, 1, 8, 9, 30)
 
 
 BETWEEN_CASES = [
@@ -290,3 +294,45 @@ def test_adding_more_never_ends_sooner(schedule, start, first, second):
     assert sooner <= later
     # Working time is never more than the time on the clock (to the microsecond).
     assert later - start >= timedelta(minutes=more) - timedelta(microseconds=1)
+
+
+def walked_minutes(schedule: Schedule, start: datetime, end: datetime) -> float:
+    """The plain way to count: walk every working span, day by day, and add the overlaps."""
+    total = timedelta()
+    for span_start, span_end in _working_spans(
+        schedule, start.date() - timedelta(days=2), end.date() + timedelta(days=2)
+    ):
+        total += max(timedelta(), min(span_end, end) - max(span_start, start))
+    return total / timedelta(minutes=1)
+
+
+ends = st.datetimes(datetime(2024, 1, 1), datetime(2026, 6, 30), timezones=st.just(UTC))
+
+
+@PROPERTY
+@given(schedule=schedules(), start=starts, end=ends)
+def test_counting_agrees_with_walking_every_span(schedule, start, end):
+    # The calendar counts with running totals and binary search; walking is the reference.
+    counted = working_minutes_between(schedule, start, end)
+    expected = walked_minutes(schedule, start, end) if end > start else 0.0
+    assert counted == pytest.approx(expected, abs=1e-6)
+
+
+def test_one_schedule_counts_far_apart_instants_in_any_order():
+    # The spans a schedule keeps grow to cover new instants; earlier answers do not change.
+    office = Schedule.weekdays(timezone=BERLIN)
+    monday = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    week = working_minutes_between(office, monday, monday + timedelta(days=7))
+    assert (
+        working_minutes_between(
+            office, monday + timedelta(days=2000), monday + timedelta(days=2007)
+        )
+        == 40 * 60
+    )
+    assert (
+        working_minutes_between(
+            office, monday - timedelta(days=3000), monday - timedelta(days=2993)
+        )
+        == 40 * 60
+    )
+    assert working_minutes_between(office, monday, monday + timedelta(days=7)) == week == 40 * 60

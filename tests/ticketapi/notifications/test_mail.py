@@ -1,0 +1,90 @@
+"""Notifications through the real mail path: one job per event, then mail that threads."""
+
+from __future__ import annotations
+
+import re
+
+from tests.ticketapi.mail.conftest import running_smtp_server
+from tests.ticketapi.notifications.conftest import MAIL_FROM, text_of
+from tests.ticketapi.notifications.test_events import change, open_ticket
+
+
+def test_the_request_only_queues_one_job_per_event(world, desk, mailbox):
+    ticket = open_ticket(world, desk, team_id=desk.support.id)
+    (task,) = mailbox.queue.huey.pending()
+    assert task.name == "notifications.routed"
+    assert task.args == (ticket["id"],)
+    # Plain values, so a failed job can be sent again as it was.
+    assert task.kwargs == {
+        "agent_id": None,
+        "team_id": desk.support.id,
+        "by_agent_id": desk.admin.id,
+        "by_name": "Ada",
+        "opened": True,
+    }
+
+
+def test_mails_about_one_ticket_thread_together(world, desk, mailbox):
+    ticket = open_ticket(world, desk, team_id=desk.support.id)
+    change(world, desk.admin, ticket, agent_id=desk.sam.id)
+    world.post(f"/api/v1/tickets/{ticket['id']}/messages", desk.ann, json={"body": "Any news?"})
+    mails = [m for m in mailbox.deliver() if m["To"] == desk.sam.row.email]
+    assert sorted(m["Subject"] for m in mails) == [
+        f"[#{ticket['ref']}] Ann Lee replied: Backups paused",
+        f"[#{ticket['ref']}] Assigned to you: Backups paused",
+        f"[#{ticket['ref']}] New ticket for Support: Backups paused",
+    ]
+    thread = f"<ticket-{ticket['ref']}@tidewater.example>"
+    for mail in mails:
+        assert mail["From"] == MAIL_FROM
+        assert mail["Auto-Submitted"] == "auto-generated"
+        assert mail["References"] == thread
+        assert mail["In-Reply-To"] == thread
+        assert re.fullmatch(r"<[^<>@\s]+@tidewater\.example>", mail["Message-ID"])
+    assert len({m["Message-ID"] for m in mails}) == 3
+
+
+def test_the_mail_tells_what_happened_and_why(world, desk, mailbox):
+    ticket = open_ticket(world, desk, team_id=desk.support.id, urgency=8)
+    mail = next(m for m in mailbox.deliver() if m["To"] == desk.kim.row.email)
+    assert text_of(mail) == (
+        f"Ada opened ticket {ticket['ref']} for Support.\n"
+        "\n"
+        f"Ticket:    {ticket['ref']} (id {ticket['id']})\n"
+        "Subject:   Backups paused\n"
+        "Requester: Ann Lee <ann@acme.example>\n"
+        "Status:    awaiting_agent, urgency 8\n"
+        "Assigned:  Support\n"
+        "\n"
+        f"The ticket: GET /api/v1/tickets/{ticket['id']}\n"
+        "\n"
+        "-- \n"
+        "You get this because you are a member of the team Support. Change your notification "
+        "settings with PATCH /api/v1/agents/me/notifications.\n"
+    )
+
+
+def test_a_subject_with_line_breaks_stays_one_header(world, desk, mailbox):
+    ticket = open_ticket(
+        world, desk, team_id=desk.support.id, subject="Help\r\nBcc: victim@example.com"
+    )
+    mails = mailbox.deliver()
+    assert len(mails) == 2
+    for mail in mails:
+        assert mail["Bcc"] is None
+        assert (
+            mail["Subject"]
+            == f"[#{ticket['ref']}] New ticket for Support: Help Bcc: victim@example.com"
+        )
+
+
+def test_through_an_smtp_server(world, desk, mailbox, monkeypatch):
+    with running_smtp_server() as server:
+        monkeypatch.setitem(world.client.application.config, "SMTP_URL", server.url())
+        ticket = open_ticket(world, desk, agent_id=desk.sam.id)
+        mailbox.deliver()
+    (received,) = server.received
+    assert received.rcpt_tos == [desk.sam.row.email]
+    assert received.mail_from == "support@tidewater.example"
+    assert received.message["Subject"] == f"[#{ticket['ref']}] Assigned to you: Backups paused"
+    assert received.message["Auto-Submitted"] == "auto-generated"

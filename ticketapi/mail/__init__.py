@@ -1,0 +1,1 @@
+"""Mail: outbound messages queued after the commit and sent by a job (SMTP or a folder)."""
