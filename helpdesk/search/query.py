@@ -50,9 +50,33 @@ class SearchAnswer:
     suggestion: str | None = None
     sections: dict[str, int] = field(default_factory=dict)
     query: str = ""
+    #: Why the answer is empty when it is not for want of matches (no index yet), else None.
+    message: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """What the index knows of one page, found by its URL."""
+
+    url: str
+    title: str
+    section: str
+    usergroups: tuple[str, ...] = ()
+
+
+def find_document(reader: IndexReader, url: str) -> IndexedDocument | None:
+    """The page at `url` in the served generation, or None (none there, or no index yet)."""
+    searcher = reader.searcher()
+    if searcher is None or not url:
+        return None
+    stored = searcher.document(url=url)
+    if stored is None:
+        return None
+    groups = tuple(g for g in (stored.get("usergroups") or "").split(",") if g)
+    return IndexedDocument(stored["url"], stored["title"], stored["section"], groups)
 
 
 def clean_query(text: str | None) -> str:
