@@ -1,4 +1,4 @@
-"""Who may do what: every ticket, message, attachment, history and suggestion route,
+"""Who may do what: every ticket, message, attachment, history, suggestion and search route,
 tried as each kind of person, with the status code each must get.
 
 The people: anonymous; user A, who opened the ticket; user B of the same organization;
@@ -211,6 +211,11 @@ ROUTES = {
     "merge suggestion": (
         "POST", "/api/v1/suggestions/{suggestion}/merge", {"into_id": "{other_suggestion}"},
         (401, 403, 403, 403, 403, 403, 200),
+    ),
+    # Search is the public portal's: anyone searches; the deflection report is reports.view's.
+    "search": ("GET", "/api/v1/search?q=leak", None, (200, 200, 200, 200, 200, 200, 200)),
+    "deflection report": (
+        "GET", "/api/v1/search/deflections", None, (401, 403, 403, 403, 403, 403, 200)
     ),
 }  # fmt: skip
 

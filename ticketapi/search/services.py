@@ -6,7 +6,6 @@ configured as SEARCH_INDEX, opened read-only once per app (`app.extensions["sear
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -30,7 +29,6 @@ MAX_QUERY_CHARS = 1000
 DEFLECTION_QUERY_CHARS = 200
 #: The queries shown beside each page in the report.
 TOP_QUERIES = 5
-NO_INDEX = "Search is not available yet: the portal's search index has not been built."
 
 
 def index_reader() -> IndexReader:
@@ -57,9 +55,8 @@ def search_articles(
     if not rules.can_search(actor):
         raise Forbidden("You may not search.")
     _check_query(q, section, limit, page)
-    reader = index_reader()
-    answer = search(
-        reader,
+    return search(
+        index_reader(),
         q,
         section=section,
         limit=limit,
@@ -67,9 +64,6 @@ def search_articles(
         usergroups=actor.usergroups if actor.is_user else frozenset(),
         is_agent=actor.is_agent,
     )
-    if not reader.available:
-        answer = replace(answer, message=NO_INDEX)
-    return answer
 
 
 def record_deflection(actor: Actor, *, url: str, query: str, now: datetime) -> None:

@@ -29,8 +29,7 @@ def deflection_limit() -> str:
 @bp.output(schemas.SearchOut)
 @bp.doc(
     summary="Search the portal: ranked results with snippets, a suggestion, counts per "
-    "section; anonymous allowed, restricted articles only for their usergroups and agents",
-    **SECURED,
+    "section; no token needed (restricted articles: their usergroups' members, agents)"
 )
 def search(query_data):
     answer = services.search_articles(current_actor(), **query_data)
