@@ -26,6 +26,8 @@ from .spelling import correct
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 24
 MAX_LIMIT = 100
+#: Where a snippet's passages come from, in this order.
+SNIPPET_FIELDS = ("body", "summary")
 NO_INDEX = "Search is not available yet: the portal's search index has not been built."
 
 
@@ -146,7 +148,17 @@ def search(
         matched = matched & tables.section(section)
     best = top(scores, matched, page * limit)[(page - 1) * limit :]
     terms = frozenset(text for _field, text in parsed.iter_all_terms())
-    results = [_result(tables.stored(docnum), scores[docnum], terms) for docnum in best]
+    # Only a field that has one of the words is read for a passage.
+    holders = {name: tables.holders(name, terms) for name in SNIPPET_FIELDS}
+    results = [
+        _result(
+            tables.stored(docnum),
+            scores[docnum],
+            terms,
+            [name for name in SNIPPET_FIELDS if holders[name][docnum]],
+        )
+        for docnum in best
+    ]
     total = counts.get(section, 0) if section else sum(counts.values())
     return SearchAnswer(
         total=total, results=results, suggestion=suggestion, sections=counts, query=text
@@ -168,21 +180,21 @@ def _section_counts(tables: Tables, matched: np.ndarray) -> dict[str, int]:
     return {name: count for name, count in sorted(counts.items()) if count}
 
 
-def _result(stored: dict, score: float, terms: frozenset[str]) -> Result:
+def _result(stored: dict, score: float, terms: frozenset[str], fields: list[str]) -> Result:
     return Result(
         title=stored["title"],
         url=stored["url"],
         section=stored["section"],
-        snippet=_snippet(stored, terms),
+        snippet=_snippet(stored, terms, fields),
         score=round(float(score), 4),
         category=stored.get("category", ""),
         date=stored.get("date", ""),
     )
 
 
-def _snippet(stored: dict, terms: frozenset[str]) -> str:
+def _snippet(stored: dict, terms: frozenset[str], fields: list[str]) -> str:
     """A passage of the body around the matched words; else the summary; else its start."""
-    for fieldname in ("body", "summary"):
+    for fieldname in fields:
         passages = snippet(stored.get(fieldname) or "", terms)
         if passages:
             return passages

@@ -13,12 +13,17 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+from .postings import SegmentPostings
 
 #: The postings kept per generation (about 16 bytes each): every term of a usual query
 #: stays in memory, and a flood of odd words cannot grow a process without bound.
@@ -58,8 +63,14 @@ class BoundedCache(OrderedDict):
 class Tables:
     """One generation's arrays: field lengths, sections, usergroups, term contributions."""
 
-    def __init__(self, searcher: Searcher, max_postings: int = MAX_CACHED_POSTINGS):
+    def __init__(
+        self,
+        searcher: Searcher,
+        folder: Path | None = None,
+        max_postings: int = MAX_CACHED_POSTINGS,
+    ):
         self.searcher = searcher
+        self.folder = folder
         self.size = searcher.doc_count_all()
         self._leaves = searcher.reader().leaf_readers()
         weighting = searcher.weighting
@@ -68,6 +79,8 @@ class Tables:
         self._weighting = weighting
         self._lengths: dict[str, np.ndarray] = {}
         self._sections: list[str] | None = None
+        self._segment_postings: list[SegmentPostings | None] | None = None
+        self._live: list[np.ndarray | None] | None = None
         self._terms = BoundedCache(max_postings)
         self._masks = BoundedCache(MAX_CACHED_ITEMS)
         self.corrections = BoundedCache(MAX_CACHED_ITEMS)
@@ -84,26 +97,37 @@ class Tables:
             with self.reading:
                 for leaf, offset in self._leaves:
                     count = leaf.doc_count_all()
-                    lengths[offset : offset + count] = [
-                        leaf.doc_field_length(docnum, field, 0) for docnum in range(count)
-                    ]
+                    lengths[offset : offset + count] = _leaf_lengths(leaf, field, count)
             self._lengths[field] = lengths
         return lengths
 
     def postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         """The documents that hold the term (deleted ones left out) and its frequency in each."""
         btext = self.searcher.schema[field].to_bytes(text)
+        files, live = self._segment_files()
         ids, weights = [], []
         with self.reading:
-            for leaf, offset in self._leaves:
-                if (field, btext) not in leaf:
-                    continue
-                matcher = leaf.postings(field, btext)
-                while matcher.is_active():
-                    ids.append(matcher.id() + offset)
-                    weights.append(matcher.weight())
-                    matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+            for (leaf, offset), postings, alive in zip(self._leaves, files, live, strict=True):
+                found = postings.get(field, btext) if postings is not None else None
+                if found is None:
+                    found = _whoosh_postings(leaf, field, btext)
+                elif alive is not None:
+                    found = tuple(array[alive[found[0]]] for array in found)
+                ids.append(found[0].astype(np.int64) + offset)
+                weights.append(found[1].astype(np.float64))
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def _segment_files(self) -> tuple[list, list]:
+        """Each segment's postings file (None: read through whoosh), and which documents live."""
+        if self._segment_postings is None:
+            with self.reading:
+                files = [
+                    SegmentPostings.load(self.folder, leaf) if self.folder else None
+                    for leaf, _offset in self._leaves
+                ]
+                live = [_live_documents(leaf) for leaf, _offset in self._leaves]
+            self._segment_postings, self._live = files, live
+        return self._segment_postings, self._live
 
     def term(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         """The documents that hold the term, and what it adds to each one's score (boost 1)."""
@@ -132,11 +156,21 @@ class Tables:
 
         def make() -> np.ndarray:
             matched = np.zeros(self.size, dtype=bool)
-            with self.reading:
-                matched[list(query.docs(self.searcher))] = True
+            if isinstance(query, wq.Term):
+                matched[self.postings(query.fieldname, query.text)[0]] = True
+            else:
+                with self.reading:
+                    matched[list(query.docs(self.searcher))] = True
             return matched
 
         return self._masks.get_or_make(repr(query), make, lambda _mask: 1)
+
+    def holders(self, field: str, terms: frozenset[str]) -> np.ndarray:
+        """The documents whose `field` has at least one of these terms."""
+        found = np.zeros(self.size, dtype=bool)
+        for text in terms:
+            found[self.term(field, text)[0]] = True
+        return found
 
     def sections(self) -> list[str]:
         """The sections documents are in (article, news…), from the index itself."""
@@ -209,6 +243,49 @@ class Tables:
             where = self.mask(query)
             scores += np.where(where, boost, 0.0)
             matched |= where
+
+
+def _whoosh_postings(leaf, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings in one segment, through whoosh (which leaves deleted documents out)."""
+    ids, weights = [], []
+    if (field, btext) in leaf:
+        matcher = leaf.postings(field, btext)
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+def _live_documents(leaf) -> np.ndarray | None:
+    """Which of a segment's documents are not deleted; None when none is."""
+    if not leaf.has_deletions():
+        return None
+    live = np.zeros(leaf.doc_count_all(), dtype=bool)
+    live[list(leaf.all_doc_ids())] = True
+    return live
+
+
+#: whoosh keeps each field length as one byte; this is the length each byte stands for.
+_BYTE_LENGTHS = np.array([byte_to_length(code) or 0 for code in range(256)], dtype=np.float64)
+
+
+def _leaf_lengths(leaf, field: str, count: int) -> np.ndarray:
+    """A segment's lengths of `field`, as whoosh's scorer reads them one by one.
+
+    whoosh 2.7 stores them as a column of one byte per document: read at once, that takes
+    a millisecond where asking for each document's takes a second at 10,000 documents.
+    Another layout (a future whoosh) falls back to asking one by one.
+    """
+    try:
+        column = leaf._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        raw = column._dbfile.get(column._basepos, min(column._count, count))
+        codes = np.frombuffer(raw, dtype=np.uint8)
+    except (AttributeError, TypeError):
+        return np.array([leaf.doc_field_length(d, field) or 0 for d in range(count)], np.float64)
+    lengths = np.zeros(count, dtype=np.float64)
+    lengths[: len(codes)] = _BYTE_LENGTHS[codes]
+    return lengths
 
 
 def top(scores: np.ndarray, where: np.ndarray, count: int) -> list[int]:

@@ -69,7 +69,7 @@ class IndexReader:
             logger.warning("search index %s could not be opened: %s", generation, exc)
             return
         # The old searcher is not closed: a query in another thread may still be using it.
-        self._tables, self.generation, self._stamp = Tables(searcher), generation, stamp
+        self._tables, self.generation, self._stamp = Tables(searcher, generation), generation, stamp
 
     @property
     def available(self) -> bool:

@@ -1,4 +1,5 @@
-"""The array scores are whoosh's own BM25F scores, for every document, in every segment."""
+"""The array scores are whoosh's own BM25F scores, for every document, in every segment,
+read from the build's postings files or, without them, through whoosh."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import numpy as np
 import pytest
 
 from helpdesk.search.indexer import index_documents
+from helpdesk.search.postings import SUFFIX
 from helpdesk.search.query import _parser
 from helpdesk.search.ranking import BoundedCache, top
 from helpdesk.search.reader import open_reader
+from helpdesk.search.store import IndexStore
 
 from .conftest import DOCUMENTS
 
@@ -46,7 +49,23 @@ def segmented(index_dir):
     return reader
 
 
-@pytest.mark.parametrize("fixture", ["indexed", "segmented"])
+@pytest.fixture
+def without_files(index_dir):
+    """An index whose segments have no postings files (built before they existed)."""
+    index_documents(index_dir, DOCUMENTS)
+    for path in index_dir.glob("gen-*/*" + SUFFIX):
+        path.unlink()
+    return open_reader(index_dir)
+
+
+def test_every_segment_has_its_postings_file(segmented, index_dir):
+    generation = IndexStore(index_dir).current()
+    leaves = segmented.searcher().reader().leaf_readers()
+    segments = {leaf.segment().segment_id() for leaf, _offset in leaves}
+    assert {p.name.removesuffix(SUFFIX) for p in generation.glob("*" + SUFFIX)} == segments
+
+
+@pytest.mark.parametrize("fixture", ["indexed", "segmented", "without_files"])
 @pytest.mark.parametrize("query", QUERIES)
 def test_scores_are_whooshs(request, fixture, query):
     reader = request.getfixturevalue(fixture)
