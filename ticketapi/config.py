@@ -85,4 +85,9 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         ),
         # The portal's public address, for absolute links; none: the address asked for.
         "SITE_URL": (environ.get("HELPDESK_SITE_URL") or "").rstrip("/") or None,
+        # The portal's form posts check their CSRF token explicitly (ticketapi/portal). The
+        # token is good for the browser's session, however long a person takes to write.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     } | overrides
