@@ -21,7 +21,7 @@ from ticketapi.search.models import Deflection
 
 SECTIONS = ("article", "news", "download", "page")
 MAX_LIMIT = 50
-#: Deep pages cost a search of page × limit hits; nobody reads page 100 of a search.
+#: A page ranks page × limit hits; a hundred pages is more than anyone reads.
 MAX_PAGE = 100
 #: Longer text is refused (422): the library searches the first 200 characters anyway.
 MAX_QUERY_CHARS = 1000
