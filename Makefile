@@ -81,6 +81,7 @@ bench: install
 	$(BIN)/python bench/glossary.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/sla.py
 
 screenshots: install system-deps
 	$(BIN)/helpdesk build --content $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)

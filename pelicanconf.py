@@ -113,6 +113,9 @@ PORTAL_LINKS = {
     "submit": "/portal/tickets/new",
     "my_tickets": "/portal/tickets/",
     "search": "/portal/search",
+    # The JSON routes the theme's search.js calls (search as you type, "this answered my question").
+    "search_api": "/api/v1/search",
+    "deflections_api": "/api/v1/search/deflections",
 }
 
 MARKDOWN = {

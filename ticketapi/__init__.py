@@ -54,12 +54,26 @@ def register_blueprints(app: APIFlask) -> None:
     from ticketapi.jobs.views import bp as jobs
     from ticketapi.notifications.views import bp as notifications
     from ticketapi.people.views import bp as people
+    from ticketapi.portal.views import bp as portal
+    from ticketapi.search.views import bp as search
     from ticketapi.slas.views import bp as slas
     from ticketapi.snippets.views import bp as snippets
     from ticketapi.tasks.views import bp as tasks
     from ticketapi.tickets.views import bp as tickets
 
-    blueprints = (auth, people, tickets, community, snippets, tasks, jobs, slas, notifications)
+    blueprints = (
+        auth,
+        people,
+        tickets,
+        community,
+        snippets,
+        tasks,
+        jobs,
+        slas,
+        notifications,
+        search,
+        portal,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     if app.config.get("SERVE_PORTAL"):

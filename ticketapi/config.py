@@ -8,9 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from helpdesk.search.store import default_index_dir
+
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"
 DEFAULT_MAIL_FROM = "Helpdesk <helpdesk@localhost>"
+# A person typing into the deflection box sends a query every few keystrokes.
+DEFAULT_SEARCH_LIMIT = "120 per minute;5000 per day"
+DEFAULT_DEFLECTION_LIMIT = "30 per minute;500 per day"
 
 
 def instance_dir(environ: Mapping[str, str]) -> Path:
@@ -94,6 +99,7 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
     redis_url = environ.get("HELPDESK_REDIS_URL") or None
     max_mb = float(environ.get("HELPDESK_MAX_ATTACHMENT_MB", "20"))
     smtp = smtp_url(environ)
+    portal_dir = overrides.get("PORTAL_DIR") or environ.get("HELPDESK_PORTAL_DIR", "output")
     return {
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(environ, instance),
@@ -112,7 +118,20 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         "MAX_ATTACHMENT_BYTES": int(max_mb * 1024 * 1024),
         # The request limit leaves room for the multipart envelope around one file.
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024) + 64 * 1024,
-        "PORTAL_DIR": environ.get("HELPDESK_PORTAL_DIR", "output"),
+        "PORTAL_DIR": portal_dir,
+        # The same rule as the build's: beside the portal's output folder, never inside it.
+        "SEARCH_INDEX": environ.get("HELPDESK_SEARCH_INDEX") or str(default_index_dir(portal_dir)),
+        "SEARCH_RATE_LIMIT": environ.get("HELPDESK_SEARCH_RATE_LIMIT", DEFAULT_SEARCH_LIMIT),
+        "DEFLECTION_RATE_LIMIT": environ.get(
+            "HELPDESK_DEFLECTION_RATE_LIMIT", DEFAULT_DEFLECTION_LIMIT
+        ),
+        # The portal's public address, for absolute links; none: the address asked for.
+        "SITE_URL": (environ.get("HELPDESK_SITE_URL") or "").rstrip("/") or None,
+        # The portal's form posts check their CSRF token explicitly (ticketapi/portal). The
+        # token is good for the browser's session, however long a person takes to write.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
         # The default working hours (Monday to Friday, 09:00-17:00) are in this time zone.
         "TIMEZONE": time_zone(environ),
         # No SMTP server: outbound mail is written to <instance>/mail/ as .eml files.

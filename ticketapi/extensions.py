@@ -14,6 +14,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -37,6 +38,9 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 limiter = Limiter(key_func=get_remote_address)
+# Checked only where a view asks (WTF_CSRF_CHECK_DEFAULT is off): the portal's form posts.
+# The JSON API authenticates by bearer token, which a browser never sends on its own.
+csrf = CSRFProtect()
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_SECONDS = 30
@@ -54,6 +58,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     limiter.init_app(app)
+    csrf.init_app(app)
     if uri.startswith("sqlite"):
         with app.app_context():
             lock = Path(app.config["INSTANCE_DIR"]) / "sqlite-write.lock"

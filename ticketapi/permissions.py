@@ -24,6 +24,7 @@ AGENT_PERMISSIONS: dict[str, str] = {
     "community.moderate": "Change a suggestion's status, merge duplicates, remove comments",
     "snippets.manage": "Create and edit shared snippets",
     "tasks.manage": "Edit and delete any agent's tasks",
+    "reports.view": "See reports: which articles answered people's questions (deflections)",
 }
 
 PORTAL_PERMISSIONS: dict[str, str] = {
@@ -61,6 +62,8 @@ class Actor:
     permissions: frozenset[str] = field(default_factory=frozenset)
     team_ids: frozenset[int] = field(default_factory=frozenset)
     organization_id: int | None = None
+    #: The names of a portal user's usergroups, lower-cased (restricted articles name them).
+    usergroups: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_agent(self) -> bool:
@@ -277,3 +280,17 @@ def visible_tasks(actor: Actor, task, ticket, followers, cc) -> ColumnElement[bo
 
 can_view_slas = is_agent
 can_manage_slas = is_admin
+
+
+# Search and the knowledgebase. The target of `can_read_document` is the list of usergroup
+# names a document's front matter restricts it to (empty: public).
+in_document_usergroup = Rule(
+    lambda actor, usergroups: bool(
+        actor.usergroups & {name.strip().lower() for name in usergroups or ()}
+    )
+)
+is_public_document = Rule(lambda _actor, usergroups: not usergroups)
+can_read_document = is_public_document | is_agent | (is_user & in_document_usergroup)
+can_search = anyone
+can_record_deflection = anyone
+can_view_deflections = is_agent & has("reports.view")

@@ -15,6 +15,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter
 
+from .postings import write_segment_postings
 from .schema import SCHEMA_VERSION, make_schema
 from .store import IndexStore, Manifest
 from .text import html_to_text
@@ -267,6 +268,7 @@ def write(root: Path, work: Plan, build_id: str, processes: int) -> IndexResult:
             writer.cancel()
             raise
         writer.commit()
+        write_segment_postings(folder, ix)
         ix.close()
         Manifest(SCHEMA_VERSION, work.digests).write(folder)
     except BaseException:

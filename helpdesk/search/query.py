@@ -8,25 +8,27 @@ up, so a document matching more of the words, in weightier fields, ranks higher.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from html import escape
 
-from whoosh import highlight
+import numpy as np
 from whoosh.qparser import MultifieldPlugin, OrGroup, PhrasePlugin, QueryParser
-from whoosh.query import And, Or, Query, Term
-from whoosh.searching import Results, Searcher
+from whoosh.query import Query
 
+from .ranking import Tables, top
 from .reader import IndexReader
-from .schema import FIELD_BOOSTS, SEARCH_FIELDS, english_analyzer
+from .schema import FIELD_BOOSTS, SEARCH_FIELDS
+from .snippets import PASSAGE_CHARS as SNIPPET_CHARS
+from .snippets import snippet
+from .spelling import correct
 
 #: Longer queries are cut at a word boundary: nobody types more, and each word costs time.
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 24
 MAX_LIMIT = 100
-SNIPPET_CHARS = 220
-_WORD = re.compile(r"[^\W\d_]+")
-_analyzer = english_analyzer()
+#: Where a snippet's passages come from, in this order.
+SNIPPET_FIELDS = ("body", "summary")
+NO_INDEX = "Search is not available yet: the portal's search index has not been built."
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,34 @@ class SearchAnswer:
     suggestion: str | None = None
     sections: dict[str, int] = field(default_factory=dict)
     query: str = ""
+    #: Why the answer is empty when it is not for want of matches (no index yet), else None.
+    message: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """What the index knows of one page, found by its URL."""
+
+    url: str
+    title: str
+    section: str
+    usergroups: tuple[str, ...] = ()
+
+
+def find_document(reader: IndexReader, url: str) -> IndexedDocument | None:
+    """The page at `url` in the served generation, or None (none there, or no index yet)."""
+    tables = reader.tables()
+    if tables is None or not url:
+        return None
+    with tables.reading:
+        stored = tables.searcher.document(url=url)
+    if stored is None:
+        return None
+    groups = tuple(g for g in (stored.get("usergroups") or "").split(",") if g)
+    return IndexedDocument(stored["url"], stored["title"], stored["section"], groups)
 
 
 def clean_query(text: str | None) -> str:
@@ -73,15 +100,6 @@ def _parser(schema) -> QueryParser:
     )
 
 
-def visibility(usergroups: frozenset[str] | set[str], is_agent: bool) -> Query | None:
-    """Public documents, plus those restricted to one of these usergroups; agents see all."""
-    if is_agent:
-        return None
-    allowed: list[Query] = [Term("restricted", False)]
-    allowed += [Term("usergroups", group.strip().lower()) for group in sorted(usergroups)]
-    return Or(allowed)
-
-
 def search(
     reader: IndexReader,
     query: str | None,
@@ -98,47 +116,48 @@ def search(
     was typed, and `suggestion` a correction that would find more, if there is one.
     """
     text = clean_query(query)
-    searcher = reader.searcher()
-    if not text or searcher is None:
+    tables = reader.tables()
+    if tables is None:
+        return SearchAnswer(total=0, query=text, message=NO_INDEX)
+    if not text:
         return SearchAnswer(total=0, query=text)
     limit = max(1, min(int(limit), MAX_LIMIT))
     page = max(1, int(page))
-    allowed = visibility(usergroups, is_agent)
-    parser = _parser(searcher.schema)
+    allowed = tables.visible(usergroups, is_agent)
+    parser = _parser(tables.searcher.schema)
     parsed = parser.parse(text)
-    hits = _search(searcher, parsed, allowed, page * limit)
-    counts = _section_counts(hits)
-    corrected = _correct(searcher, text)
+    scores, matched = _matches(tables, parsed, allowed)
+    counts = _section_counts(tables, matched)
     suggestion = None
+    corrected = correct(tables, text)
     if corrected:
         corrected_parsed = parser.parse(corrected)
-        corrected_hits = _search(searcher, corrected_parsed, allowed, page * limit)
-        corrected_counts = _section_counts(corrected_hits)
+        corrected_scores, corrected_matched = _matches(tables, corrected_parsed, allowed)
+        corrected_counts = _section_counts(tables, corrected_matched)
         if sum(corrected_counts.values()) > sum(counts.values()):
             suggestion = corrected
             if not counts:
-                text, parsed, hits, counts = (
+                text, parsed, scores, matched, counts = (
                     corrected,
                     corrected_parsed,
-                    corrected_hits,
+                    corrected_scores,
+                    corrected_matched,
                     corrected_counts,
                 )
     if section:
-        only = And([allowed, Term("section", section)]) if allowed else Term("section", section)
-        hits = searcher.search(parsed, limit=page * limit, filter=only, terms=True)
-    hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    hits.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        matched = matched & tables.section(section)
+    best = top(scores, matched, page * limit)[(page - 1) * limit :]
+    terms = frozenset(text for _field, text in parsed.iter_all_terms())
+    # Only a field that has one of the words is read for a passage.
+    holders = {name: tables.holders(name, terms) for name in SNIPPET_FIELDS}
     results = [
-        Result(
-            title=hit["title"],
-            url=hit["url"],
-            section=hit["section"],
-            snippet=_snippet(hit),
-            score=round(hit.score, 4),
-            category=hit.get("category", ""),
-            date=hit.get("date", ""),
+        _result(
+            tables.stored(docnum),
+            scores[docnum],
+            terms,
+            [name for name in SNIPPET_FIELDS if holders[name][docnum]],
         )
-        for hit in hits[(page - 1) * limit : page * limit]
+        for docnum in best
     ]
     total = counts.get(section, 0) if section else sum(counts.values())
     return SearchAnswer(
@@ -146,49 +165,40 @@ def search(
     )
 
 
-def _search(searcher: Searcher, parsed: Query, allowed: Query | None, limit: int) -> Results:
-    """The top `limit` results this user may see, grouped by section for the counts."""
-    return searcher.search(parsed, filter=allowed, groupedby="section", limit=limit, terms=True)
+def _matches(tables: Tables, parsed: Query, allowed: np.ndarray | None):
+    """Every document's score, and the documents matched that this user may see."""
+    scores, matched = tables.score(parsed)
+    return scores, matched if allowed is None else matched & allowed
 
 
-def _section_counts(hits: Results) -> dict[str, int]:
-    return {name: len(docs) for name, docs in sorted(hits.groups("section").items())}
+def _section_counts(tables: Tables, matched: np.ndarray) -> dict[str, int]:
+    if not matched.any():
+        return {}
+    counts = {
+        name: int(np.count_nonzero(matched & tables.section(name))) for name in tables.sections()
+    }
+    return {name: count for name, count in sorted(counts.items()) if count}
 
 
-def _snippet(hit) -> str:
+def _result(stored: dict, score: float, terms: frozenset[str], fields: list[str]) -> Result:
+    return Result(
+        title=stored["title"],
+        url=stored["url"],
+        section=stored["section"],
+        snippet=_snippet(stored, terms, fields),
+        score=round(float(score), 4),
+        category=stored.get("category", ""),
+        date=stored.get("date", ""),
+    )
+
+
+def _snippet(stored: dict, terms: frozenset[str], fields: list[str]) -> str:
     """A passage of the body around the matched words; else the summary; else its start."""
-    for fieldname in ("body", "summary"):
-        fragment = hit.highlights(fieldname, top=2)
-        if fragment:
-            return fragment
-    text = hit.get("summary") or hit.get("body", "")
+    for fieldname in fields:
+        passages = snippet(stored.get(fieldname) or "", terms)
+        if passages:
+            return passages
+    text = stored.get("summary") or stored.get("body", "")
     if len(text) > SNIPPET_CHARS:
         text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     return escape(text, quote=False)
-
-
-def _known(searcher: Searcher, word: str) -> bool:
-    """Whether any document has this word, as written or by its stem (stop words count)."""
-    if searcher.doc_frequency("spell", word):
-        return True
-    stems = [token.text for token in _analyzer(word)]
-    if not stems:
-        return True
-    return any(searcher.doc_frequency(f, stems[0]) for f in SEARCH_FIELDS)
-
-
-def _correct(searcher: Searcher, text: str) -> str | None:
-    """The query with each word no document has replaced by the closest one that some do."""
-    corrector = searcher.corrector("spell")
-    replacements: dict[str, str] = {}
-    for word in {w.lower() for w in _WORD.findall(text)}:
-        if len(word) < 3 or _known(searcher, word):
-            continue
-        for distance in (1, 2) if len(word) > 4 else (1,):
-            found = corrector.suggest(word, limit=1, maxdist=distance, prefix=1)
-            if found:
-                replacements[word] = found[0]
-                break
-    if not replacements:
-        return None
-    return _WORD.sub(lambda m: replacements.get(m.group(0).lower(), m.group(0)), text)

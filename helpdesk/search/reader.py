@@ -10,6 +10,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from .ranking import Tables
 from .store import IndexStore
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ class IndexReader:
         self.store = IndexStore(root)
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
-        self._searcher: Searcher | None = None
+        self._tables: Tables | None = None
         self.generation: Path | None = None
 
     def _pointer_stamp(self) -> tuple[int, int] | None:
@@ -39,20 +40,25 @@ class IndexReader:
 
     def searcher(self) -> Searcher | None:
         """The searcher of the current generation; None while no build has published one."""
+        tables = self.tables()
+        return tables.searcher if tables is not None else None
+
+    def tables(self) -> Tables | None:
+        """The current generation's searcher and the arrays kept for it (see ranking.py)."""
         stamp = self._pointer_stamp()
-        if stamp == self._stamp and self._searcher is not None:
-            return self._searcher
+        if stamp == self._stamp and self._tables is not None:
+            return self._tables
         with self._lock:
-            if stamp != self._stamp or self._searcher is None:
+            if stamp != self._stamp or self._tables is None:
                 self._open(stamp)
-            return self._searcher
+            return self._tables
 
     def _open(self, stamp) -> None:
         generation = self.store.current()
         if generation is None:
-            self._searcher, self.generation, self._stamp = None, None, stamp
+            self._tables, self.generation, self._stamp = None, None, stamp
             return
-        if generation == self.generation and self._searcher is not None:
+        if generation == self.generation and self._tables is not None:
             self._stamp = stamp
             return
         try:
@@ -63,11 +69,11 @@ class IndexReader:
             logger.warning("search index %s could not be opened: %s", generation, exc)
             return
         # The old searcher is not closed: a query in another thread may still be using it.
-        self._searcher, self.generation, self._stamp = searcher, generation, stamp
+        self._tables, self.generation, self._stamp = Tables(searcher, generation), generation, stamp
 
     @property
     def available(self) -> bool:
-        return self.searcher() is not None
+        return self.tables() is not None
 
 
 def open_reader(root: Path | str) -> IndexReader:

@@ -1,11 +1,14 @@
 """The portal plugin: the content model of SPEC §4 on top of Pelican.
 
 YAML front matter, knowledgebase categories, news, downloads, the glossary page,
-the sitemap and the code-highlighting stylesheet.
+the sitemap, the code-highlighting stylesheet, and the theme's context for the ticketapi's
+`/portal/` pages (portal-context.json).
 """
 
 from pelican import signals
 from pelican.generators import Generator
+
+from helpdesk.publish import context as portal_context
 
 from . import highlight, knowledgebase, sitemap
 from .downloads import DownloadsGenerator
@@ -15,11 +18,16 @@ from .reader import FrontMatterReader
 
 
 class SiteFilesGenerator(Generator):
-    """Files made from the whole site: the sitemap and the highlighting stylesheet."""
+    """Files made from the whole site: sitemap, highlighting stylesheet, portal-context.json."""
 
     def generate_output(self, writer):
         sitemap.write(self.context, self.settings, self.output_path)
         highlight.write(self.settings, self.output_path)
+        categories = [category for category, _ in self.context.get("categories", [])]
+        context = portal_context.portal_context(
+            self.settings, self.context.get("pages", []), categories
+        )
+        portal_context.write(context, self.output_path)
 
 
 def add_reader(readers) -> None:

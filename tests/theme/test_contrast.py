@@ -39,6 +39,10 @@ PAIRS = [
     ("warning-border", "warning-bg", AA_LARGE_OR_UI),
     ("danger-border", "danger-bg", AA_LARGE_OR_UI),
     ("muted", "bg", AA_LARGE_OR_UI),  # form field borders
+    ("text", "mark-bg", AA_TEXT),  # matched words in search snippets
+    ("danger-border", "bg", AA_TEXT),  # a form field's error message
+    ("accent", "danger-bg", AA_TEXT),  # links in a form's error summary
+    ("accent", "tip-bg", AA_TEXT),  # articles that may answer a ticket
 ]
 
 

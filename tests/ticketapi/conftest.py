@@ -42,6 +42,10 @@ def app(database_url, tmp_path_factory):
             # The limiter runs for real; tests that exercise it lower these limits.
             "SUBMIT_RATE_LIMIT": "100000 per minute",
             "LOGIN_RATE_LIMIT": "100000 per minute",
+            "SEARCH_RATE_LIMIT": "100000 per minute",
+            "DEFLECTION_RATE_LIMIT": "100000 per minute",
+            # Never the repository's own index: search tests build theirs.
+            "SEARCH_INDEX": str(instance / "search-index"),
         }
     )
     with app.app_context():

@@ -1,4 +1,4 @@
-"""Who may do what: every ticket, message, attachment, history, suggestion and
+"""Who may do what: every ticket, message, attachment, history, suggestion, search and
 notification-settings route, tried as each kind of person, with the status code each must get.
 
 The people: anonymous; user A, who opened the ticket; user B of the same organization;
@@ -227,6 +227,11 @@ ROUTES = {
     "change an agent's notifications": (
         "PATCH", "/api/v1/agents/{assignee}/notifications", {"user_reply": False},
         (401, 403, 403, 403, 403, 403, 200),
+    ),
+    # Search is the public portal's: anyone searches; the deflection report is reports.view's.
+    "search": ("GET", "/api/v1/search?q=leak", None, (200, 200, 200, 200, 200, 200, 200)),
+    "deflection report": (
+        "GET", "/api/v1/search/deflections", None, (401, 403, 403, 403, 403, 403, 200)
     ),
 }  # fmt: skip
 

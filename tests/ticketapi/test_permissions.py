@@ -58,6 +58,7 @@ AGENT_ROWS = {
     "community.moderate": ("PATCH", "/api/v1/suggestions/{suggestion}", {"status": "planned"}, 200, 403),
     "snippets.manage": ("POST", "/api/v1/snippets", {"title": "Hi", "body": "Hello", "shared": True}, 201, 403),
     "tasks.manage": ("GET", "/api/v1/tasks/{others_task}", None, 200, 404),
+    "reports.view": ("GET", "/api/v1/search/deflections", None, 200, 403),
 }  # fmt: skip
 
 

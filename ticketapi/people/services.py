@@ -52,6 +52,7 @@ def user_actor(user: User) -> Actor:
         name=user.name,
         permissions=frozenset(p for group in groups for p in group.permissions or ()),
         organization_id=user.organization_id,
+        usergroups=frozenset(group.name.strip().lower() for group in groups),
     )
 
 

@@ -19,7 +19,8 @@ from ticketapi.schemas import (
 )
 from ticketapi.tickets.status import SOURCES, STATUSES
 
-SUBJECT = {"validate": Length(min=1, max=300)}
+SUBJECT_MAX = 300
+SUBJECT = {"validate": Length(min=1, max=SUBJECT_MAX)}
 LABEL = fields.String(validate=[Length(min=1, max=50), Regexp(r"^[^,\s][^,]*$")])
 URGENCY = Range(min=1, max=10)
 ORDERS = (

@@ -25,6 +25,8 @@ from ticketapi.tickets import (
 from ticketapi.timeutil import utcnow
 
 bp = APIBlueprint("tickets", __name__, url_prefix="/api/v1", tag="Tickets")
+#: Public submissions share one limit per client, whether through the API or the portal's form.
+SUBMIT_SCOPE = "ticket-submission"
 
 
 def submit_limit() -> str:
@@ -48,7 +50,7 @@ def list_tickets(query_data):
 
 
 @bp.post("/tickets")
-@limiter.limit(submit_limit, exempt_when=signed_in)
+@limiter.shared_limit(submit_limit, SUBMIT_SCOPE, exempt_when=signed_in)
 @bp.input(schemas.TicketIn)
 @bp.output(schemas.SubmittedOut, status_code=201)
 @bp.doc(

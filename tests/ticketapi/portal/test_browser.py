@@ -1,0 +1,218 @@
+"""The portal's search and submit-a-ticket pages in real Chromium, with and without JavaScript.
+
+The ticketapi serves the built demo portal, its search index and its own pages on a loopback
+port, as `helpdesk serve` does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.search.store import default_index_dir
+from tests.support.browser import serve_app
+from tests.theme.test_browser import browser  # noqa: F401 - the shared Chromium fixture
+from tests.ticketapi.portal.pages import HOSTILE
+from ticketapi import create_app
+from ticketapi.extensions import db
+from ticketapi.search.models import Deflection
+from ticketapi.tickets.models import Ticket
+
+pytestmark = pytest.mark.browser
+RESTORE = "/kb/backup-restore/restore-files-from-a-snapshot/"
+
+
+@pytest.fixture(scope="module")
+def base_url(app, demo_output):
+    served = create_app(
+        {
+            **app.config,
+            "SERVE_PORTAL": True,
+            "PORTAL_DIR": str(demo_output),
+            "SEARCH_INDEX": str(default_index_dir(demo_output)),
+        }
+    )
+    with serve_app(served) as url:
+        yield url
+    with served.app_context():
+        db.engine.dispose()
+
+
+def recorded(model, *columns: str) -> list[tuple]:
+    """Rows the server wrote, read in a transaction ended at once: outside a request the
+    test's session takes SQLite's write lock, which the server would wait for."""
+    try:
+        return [
+            tuple(row)
+            for row in db.session.execute(db.select(*(getattr(model, c) for c in columns)))
+        ]
+    finally:
+        db.session.rollback()
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811
+    """A fresh page that fails the test on an alert() or a script the policy refused."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("dialog", lambda dialog: (page.problems.append(dialog.message), dialog.dismiss()))
+
+    def console(message):
+        # A failed load is judged by on_response; any other error (a refused script) counts.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            page.problems.append(message.text)
+
+    def on_response(response):
+        # Pages answer 4xx for a form with errors; a script, style or API call must not fail.
+        # The portal has no favicon.
+        request = response.request
+        failed = response.status >= 400 and request.resource_type != "document"
+        if failed and not request.url.endswith("/favicon.ico"):
+            page.problems.append(f"{response.status} {request.url}")
+
+    page.on("console", console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    yield page
+    problems = page.problems
+    context.close()
+    assert problems == []
+
+
+def test_typing_in_the_header_box_shows_results_and_arrows_reach_them(page, base_url):
+    page.goto(base_url + "/kb/")
+    box = page.locator("#search-q-header")
+    box.press_sequentially("restore files snapshot", delay=20)
+    panel = page.locator("#search-q-header-results")
+    panel.locator("a").first.wait_for()
+    titles = panel.locator("ul a").all_inner_texts()
+    assert any("Restore files from a snapshot" in title for title in titles)
+    assert "See all" in panel.locator("a.see-all").inner_text()
+    box.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('.search-suggest') !== null")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") == "search-q-header"
+    assert not panel.is_visible()
+    box.press("Enter")
+    page.wait_for_url("**/portal/search?q=restore+files+snapshot")
+    assert page.locator(".result-list li").count() >= 1
+
+
+def test_the_results_page_follows_what_is_typed(page, base_url):
+    page.goto(base_url + "/portal/search")
+    box = page.locator("#search-q-page")
+    box.press_sequentially("invoice", delay=20)
+    first = page.locator(".result-list h2 a").first
+    first.wait_for()
+    assert page.locator(".search-count").inner_text().endswith("for “invoice”")
+    assert page.locator(".result-list .snippet mark").count() >= 1
+    assert page.locator(".search-tabs a[aria-current=page]").inner_text().startswith("All")
+    assert page.url.endswith("/portal/search?q=invoice")
+    box.fill("")
+    box.press_sequentially("retension", delay=20)
+    page.locator(".search-suggestion").wait_for()
+    assert "retention" in page.locator(".search-suggestion").inner_text()
+
+
+def test_without_javascript_the_header_box_leads_to_server_rendered_results(browser, base_url):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/kb/")
+    page.locator("#search-q-header").fill("restore files")
+    page.locator("#search-q-header").press("Enter")
+    page.wait_for_url("**/portal/search?q=restore+files")
+    assert page.locator(".result-list li").count() > 1
+    assert page.locator("#search-q-page").input_value() == "restore files"
+    page.locator(".search-tabs a", has_text="Articles").click()
+    assert "section=article" in page.url
+    context.close()
+
+
+def test_typed_markup_never_runs(page, base_url):
+    page.goto(base_url + "/portal/search")
+    page.locator("#search-q-page").press_sequentially(HOSTILE, delay=5)
+    # Shown as typed, in "No results for …" or "Nothing matched … these are the results for …"
+    page.locator("#search-results", has_text=HOSTILE).wait_for()
+    page.locator("#search-q-page").press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("#search-q-page").input_value() == HOSTILE
+    page.goto(base_url + "/portal/tickets/new")
+    page.locator("#ticket-name").fill(HOSTILE)
+    page.locator("#ticket-subject").fill(HOSTILE)
+    page.locator("#ticket-message").fill(f"</textarea>{HOSTILE}")
+    page.locator(".ticket-form button[type=submit]").click()
+    page.locator(".error-summary").wait_for()
+    assert page.locator("#ticket-subject").input_value() == HOSTILE
+    assert page.locator("#ticket-message").input_value() == f"</textarea>{HOSTILE}"
+    assert page.locator("img").count() == 0
+    # the page fixture fails the test if an alert() ran or the policy refused a script
+
+
+def test_an_article_that_answers_the_question_is_counted(page, base_url):
+    page.goto(base_url + "/portal/tickets/new")
+    page.locator("#ticket-subject").press_sequentially("restore deleted files", delay=20)
+    offer = page.locator("#deflection li", has=page.locator(f"a[href='{RESTORE}']"))
+    offer.wait_for()
+    assert (
+        page.locator("#deflection-status")
+        .inner_text()
+        .endswith("may answer your question, after the subject.")
+    )
+    offer.get_by_role("button", name="This answered my question").click()
+    offer.get_by_text("Glad it helped — no need to submit.").wait_for()
+    assert recorded(Deflection, "url", "query") == [(RESTORE, "restore deleted files")]
+    # The form stays usable: the person may still submit.
+    page.locator("#ticket-name").fill("Ann Lee")
+    page.locator("#ticket-email").fill("ann@users.example")
+    page.locator("#ticket-message").fill("The folder is still missing.")
+    page.locator(".ticket-form button[type=submit]").click()
+    page.wait_for_url("**/portal/tickets/submitted")
+    assert recorded(Ticket, "ref") == [(page.locator(".ticket-ref").inner_text(),)]
+
+
+def test_a_ticket_can_be_submitted_with_the_keyboard_alone(page, base_url):
+    page.goto(base_url + "/portal/tickets/new")
+    page.locator("#ticket-name").focus()
+    page.keyboard.type("Bo Tran")
+    page.keyboard.press("Tab")
+    page.keyboard.type("bo@users.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Sync conflict copies everywhere")
+    page.locator("#deflection li").first.wait_for()  # the offer sits between subject and message
+    while page.evaluate("document.activeElement.id") != "ticket-message":
+        page.keyboard.press("Tab")
+    page.keyboard.type("Every file has a conflicted copy.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Submit the ticket"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/portal/tickets/submitted")
+    assert recorded(Ticket, "subject") == [("Sync conflict copies everywhere",)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/portal/search?q=restore+files", "/portal/search?q=zzzz", "/portal/tickets/new"],
+)
+def test_no_horizontal_scrolling_on_a_360px_phone(browser, base_url, path):  # noqa: F811
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(base_url + path)
+    if path.endswith("new"):
+        page.locator(".ticket-form button[type=submit]").click()  # every error shown
+        page.locator(".error-summary").wait_for()
+        page.locator("#ticket-subject").press_sequentially("backup stuck", delay=10)
+        page.locator("#deflection li").first.wait_for()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path} is {width}px wide"
+    page.close()
+
+
+def test_the_header_results_fit_a_360px_phone(browser, base_url):  # noqa: F811
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(base_url + "/news/")
+    page.locator("#search-q-header").press_sequentially("two factor authentication", delay=10)
+    panel = page.locator("#search-q-header-results")
+    panel.locator("a").first.wait_for()
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.close()

@@ -1,0 +1,1 @@
+"""The portal's dynamic pages (/portal/…), rendered with the static portal's theme."""
