@@ -59,11 +59,11 @@ def delete_many(connection: Connection, table: Table, keys: Sequence[str], rows)
 
 def select_raw(
     connection: Connection, table: Table, columns: Sequence[str], key: str, values: Sequence
-) -> list[tuple]:
+) -> Sequence[Sequence]:
     """Rows whose `key` is one of `values`, as the driver returns them (no conversion)."""
     mark = _placeholder(connection)
     sql = (
         f"SELECT {', '.join(columns)} FROM {table.name} "
         f"WHERE {key} IN ({', '.join(mark for _ in values)})"
     )
-    return [tuple(row) for row in connection.exec_driver_sql(sql, tuple(values)).fetchall()]
+    return connection.exec_driver_sql(sql, tuple(values)).fetchall()

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -46,8 +47,7 @@ class Summary:
     seconds: float
 
 
-@dataclass
-class _Ticket:
+class _Ticket(NamedTuple):
     """What the SLA conditions and clocks need of a ticket, read without the ORM."""
 
     id: int
@@ -196,23 +196,25 @@ def _load_tickets(ids: list[int]) -> list[_Ticket]:
         Ticket.created_at,
         Ticket.first_agent_reply_at,
     )
+    # Core queries on the session's connection: plain rows, none of the ORM's loading.
+    connection = db.session.connection()
     labels: dict[int, list[str]] = defaultdict(list)
-    for ticket_id, name in db.session.execute(
+    for ticket_id, name in connection.execute(
         select(TicketLabel.ticket_id, TicketLabel.name).where(TicketLabel.ticket_id.in_(ids))
     ):
         labels[ticket_id].append(name)
+    no_labels: list[str] = []
     return [
-        _Ticket(*row, labels=labels.get(row[0], []))
-        for row in db.session.execute(select(*columns).where(Ticket.id.in_(ids)))
+        _Ticket(*row, labels.get(row[0], no_labels))
+        for row in connection.execute(select(*columns).where(Ticket.id.in_(ids)))
     ]
 
 
 def _load_history(ids: list[int]) -> dict[int, list[tuple]]:
     history: dict[int, list[tuple]] = defaultdict(list)
-    for ticket_id, *event in db.session.execute(
-        history_query().where(TicketEvent.ticket_id.in_(ids))
-    ):
-        history[ticket_id].append(event)
+    query = history_query().where(TicketEvent.ticket_id.in_(ids))
+    for ticket_id, at, kind, status in db.session.connection().execute(query):
+        history[ticket_id].append((at, kind, status))
     return history
 
 

@@ -101,7 +101,8 @@ def follow_ticket(ticket: Ticket, *, now: datetime) -> None:
 
 def set_due(ticket: Ticket, due_at: datetime | None) -> None:
     if due_at is None:
-        ticket.sla_due = None
+        if ticket.sla_due is not None:
+            ticket.sla_due = None
     elif ticket.sla_due is None:
         ticket.sla_due = TicketSlaDue(due_at=due_at)
     elif ticket.sla_due.due_at != due_at:
