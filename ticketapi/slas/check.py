@@ -54,9 +54,11 @@ def run_check(*, now: datetime) -> int:
     checked = 0
     while batch := due_clocks(now):
         db.session.commit()  # the finding query's read transaction ends here
-        for ticket_id, sla_id in batch:
-            checked += check_one(ticket_id, sla_id, now=now)
-        if len(batch) < BATCH:
+        moved = sum(check_one(ticket_id, sla_id, now=now) for ticket_id, sla_id in batch)
+        checked += moved
+        # A short batch was the last; a batch where nothing moved (every clock failing, and
+        # logged) would only come back the same: the next minute's check tries again.
+        if len(batch) < BATCH or not moved:
             break
     return checked
 

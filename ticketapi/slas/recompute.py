@@ -206,7 +206,11 @@ def _load_tickets(ids: list[int]) -> list[_Ticket]:
     no_labels: list[str] = []
     return [
         _Ticket(*row, labels.get(row[0], no_labels))
-        for row in connection.execute(select(*columns).where(Ticket.id.in_(ids)))
+        # Locked until the chunk commits (PostgreSQL; SQLite's writers queue already), so a
+        # ticket changed meanwhile is replayed after that change, never over it.
+        for row in connection.execute(
+            select(*columns).where(Ticket.id.in_(ids)).with_for_update(of=Ticket)
+        )
     ]
 
 
