@@ -21,7 +21,7 @@ from ticketapi.people import services as people
 from ticketapi.people.models import Agent, Team, User
 from ticketapi.permissions import Actor
 from ticketapi.slas.models import TicketSla, TicketSlaDue
-from ticketapi.tickets import history, reactions, search
+from ticketapi.tickets import history, reactions, search, search_query
 from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
 from ticketapi.tickets.refs import new_ref
 from ticketapi.tickets.rendering import body_html
@@ -183,7 +183,7 @@ def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
     score = None
     if q.strip():
         # A join, never an OR: the search narrows what the actor sees, it cannot widen it.
-        found = search.hits(q, notes=rules.can_see_notes(actor), ranked=order == "relevance")
+        found = search_query.hits(q, notes=rules.can_see_notes(actor), ranked=order == "relevance")
         query = query.join(found, found.c.ticket_id == Ticket.id)
         score = found.c.score
     if sla_state := filters.get("sla_state"):

@@ -12,7 +12,7 @@ from ticketapi.extensions import db
 from ticketapi.people.models import User
 from ticketapi.tickets import search
 from ticketapi.tickets import services as tickets
-from ticketapi.tickets.search import parse
+from ticketapi.tickets.search_query import MAX_TERMS, parse
 
 
 def open_ticket(world, who=ANONYMOUS, **values) -> dict:
@@ -248,7 +248,7 @@ def test_parse_turns_typing_into_terms():
     ]
     assert [t.prefix for t in parse("restore fo")] == [False, False]  # too short to guess
     assert [t.prefix for t in parse("fold* restore ")] == [True, False]
-    assert len(parse(" ".join(f"w{n}" for n in range(100)))) == search.MAX_TERMS
+    assert len(parse(" ".join(f"w{n}" for n in range(100)))) == MAX_TERMS
 
 
 def test_opening_a_ticket_indexes_it_with_one_insert(world):
