@@ -8,6 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from ticketapi.api import MAX_ID
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
 from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
 from ticketapi.extensions import db
@@ -90,7 +91,8 @@ def named(model, object_id: int, field: str):
 
 
 def get_or_404(model, object_id: int, label: str):
-    found = db.session.get(model, object_id)
+    """The row, or a 404 naming it; an id no column can hold is simply not found."""
+    found = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
     if found is None:
         raise NotFound(f"There is no {label} {object_id}.")
     return found

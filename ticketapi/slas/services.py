@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from ticketapi import permissions as rules
-from ticketapi.api import MAX_ID
-from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
+from ticketapi.errors import Conflict, Forbidden, Invalid
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import enqueue_after_commit
 from ticketapi.people.models import Organization, Team, Usergroup
+from ticketapi.people.services import get_or_404
 from ticketapi.permissions import Actor
 from ticketapi.slas.hours import Schedule
 from ticketapi.slas.models import Sla, WorkSchedule, build_schedule
@@ -47,10 +47,7 @@ def slas_query(actor: Actor) -> Select:
 
 def get_sla(actor: Actor, sla_id: int) -> Sla:
     _require_viewer(actor)
-    sla = db.session.get(Sla, sla_id) if 0 < sla_id <= MAX_ID else None
-    if sla is None:
-        raise NotFound(f"There is no SLA {sla_id}.")
-    return sla
+    return get_or_404(Sla, sla_id, "SLA")
 
 
 def create_sla(actor: Actor, values: dict[str, Any], *, now: datetime) -> Sla:
@@ -169,10 +166,7 @@ def schedules_query(actor: Actor) -> Select:
 
 def get_schedule(actor: Actor, schedule_id: int) -> WorkSchedule:
     _require_viewer(actor)
-    row = db.session.get(WorkSchedule, schedule_id) if 0 < schedule_id <= MAX_ID else None
-    if row is None:
-        raise NotFound(f"There is no schedule {schedule_id}.")
-    return row
+    return get_or_404(WorkSchedule, schedule_id, "schedule")
 
 
 def create_schedule(actor: Actor, values: dict[str, Any], *, now: datetime) -> WorkSchedule:
