@@ -17,6 +17,7 @@ from ticketapi.schemas import (
     text_field,
     timestamp_field,
 )
+from ticketapi.slas.clock import STATES as SLA_STATES
 from ticketapi.tickets.status import SOURCES, STATUSES
 
 SUBJECT_MAX = 300
@@ -41,7 +42,7 @@ class SlaStateOut(Schema):
     sla_id = fields.Integer(required=True)
     name = fields.String(required=True, attribute="sla.name")
     type = fields.String(required=True, attribute="sla.type")
-    state = fields.String(required=True, metadata={"enum": ["ok", "warning", "failed", "done"]})
+    state = fields.String(required=True, metadata={"enum": list(SLA_STATES)})
     due_at = timestamp_field(allow_none=True)
     warning_at = timestamp_field(allow_none=True)
     paused = fields.Boolean(required=True)
@@ -57,7 +58,7 @@ SLA_STATE_DOC = {
         "sla_id": {"type": "integer"},
         "name": {"type": "string"},
         "type": {"type": "string"},
-        "state": {"type": "string", "enum": ["ok", "warning", "failed", "done"]},
+        "state": {"type": "string", "enum": list(SLA_STATES)},
         "due_at": _TIME,
         "warning_at": _TIME,
         "paused": {"type": "boolean"},
@@ -147,7 +148,7 @@ class TicketFilter(PageArgs):
     organization_id = fields.Integer(validate=Range(min=0))
     user_id = fields.Integer(validate=Range(min=0))
     following = fields.String(validate=OneOf(["me"]))
-    sla_state = fields.String(validate=OneOf(["ok", "warning", "failed", "done"]))
+    sla_state = fields.String(validate=OneOf(list(SLA_STATES)))
     label = fields.String(validate=Length(max=50))
     q = fields.String(
         validate=Length(max=1000),
