@@ -14,22 +14,23 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from markdown import Markdown
 
 #: Where a link target may be; a superset is harmless (a marker that stays text is no link).
-CANDIDATE = re.compile(
-    # inline links and images: [text](target "title"), [text](<target>)
-    r"\]\(\s*(?P<inline><[^<>\n]*>|(?:[^\s()\\<]|\\.|\((?:[^\s()\\]|\\.)*\))+)"
-    # reference definitions, also inside block quotes: [id]: target "title"
-    r"|^[ \t>]*\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ \t>]*(?P<reference><[^<>\n]*>|\S+)"
-    # HTML attributes
-    r"|\b(?:href|src)[ \t]*=[ \t]*"
-    r"(?:\"(?P<double>[^\"\n]*)\"|'(?P<single>[^'\n]*)'|(?P<bare>[^\s\"'=<>`]+))",
-    re.MULTILINE | re.IGNORECASE,
+#: Three patterns, each run only on a body holding its telltale characters: most hold no HTML.
+INLINE = re.compile(  # [text](target "title"), [text](<target>), images alike
+    r"\]\(\s*(<[^<>\n]*>|(?:[^\s()\\<]|\\.|\((?:[^\s()\\]|\\.)*\))+)"
 )
-MARKDOWN_GROUPS = ("inline", "reference")
+REFERENCE = re.compile(  # [id]: target "title", also inside block quotes
+    r"^[ \t>]*\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ \t>]*(<[^<>\n]*>|\S+)", re.MULTILINE
+)
+ATTRIBUTE = re.compile(  # HTML: href="target", src='target', href=target
+    r"(?<![\w-])(?:href|src)[ \t]*=[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"'=<>`]+))",
+    re.IGNORECASE,
+)
 BACKSLASH_ESCAPE = re.compile(r"\\(.)")
 INTRASITE = re.compile(r"^[{|](?P<what>[a-z]+)[|}](?P<value>.*)$")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -71,17 +72,29 @@ def _marker_prefix(body: str) -> str:
     return prefix
 
 
+def _candidates(body: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is Markdown syntax) of every possible link target, in order."""
+    found = []
+    if "](" in body:
+        found += [(*m.span(1), True) for m in INLINE.finditer(body)]
+    if "]:" in body:
+        found += [(*m.span(1), True) for m in REFERENCE.finditer(body)]
+    if "=" in body and ("href" in (lowered := body.lower()) or "src" in lowered):
+        found += [(*m.span(m.lastindex), False) for m in ATTRIBUTE.finditer(body)]
+    return sorted(found)
+
+
 def _mark(body: str, first_line: int, escaped: list[str]) -> _Marked:
     """Replace every possible link target with a numbered marker, remembering target and line."""
     prefix = _marker_prefix(body)
     targets: list[tuple[str, int]] = []
     pieces: list[str] = []
     position, line = 0, first_line
-    for match in CANDIDATE.finditer(body):
-        group = match.lastgroup
-        start, end = match.span(group)
-        written = match.group(group)
-        if group in MARKDOWN_GROUPS:
+    for start, end, markdown_syntax in _candidates(body):
+        if start < position:
+            continue  # inside a target already marked
+        written = body[start:end]
+        if markdown_syntax:
             if written.startswith("<"):
                 written = written[1:-1]
             written = BACKSLASH_ESCAPE.sub(
@@ -94,7 +107,12 @@ def _mark(body: str, first_line: int, escaped: list[str]) -> _Marked:
         targets.append((written, line))
         position = end
     pieces.append(body[position:])
-    return _Marked("".join(pieces), re.compile(re.escape(prefix) + r"(\d+)z"), targets)
+    return _Marked("".join(pieces), _marker(prefix), targets)
+
+
+@lru_cache(maxsize=8)
+def _marker(prefix: str) -> re.Pattern:
+    return re.compile(re.escape(prefix) + r"(\d+)z")
 
 
 class _RenderedReader(HTMLParser):
