@@ -120,9 +120,7 @@ BAD_CONTENT = {
         "'#contact' (did you mean '#contact-us'?)",
     ),
     "site-absolute link to a missing heading": (
-        {
-            "content/pages/about.md": "---\ntitle: About\n---\n\n[x](/kb/billing/refunds/#fees)\n"
-        },
+        {"content/pages/about.md": "---\ntitle: About\n---\n\n[x](/kb/billing/refunds/#fees)\n"},
         "content/pages/about.md:5: links to /kb/billing/refunds/#fees, "
         "but content/articles/billing/refunds.md has no heading or anchor '#fees'",
     ),
