@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from helpdesk.publish import glossary as glossary_file
 from helpdesk.publish.frontmatter import ARTICLE, DOWNLOAD, NEWS, PAGE
-from helpdesk.publish.links import extract, prose, split_intrasite
+from helpdesk.publish.links import Link, read, split_intrasite
 from helpdesk.publish.problems import Report, display_path
+from helpdesk.publish.rendering import site_markdown
 from helpdesk.publish.sources import Inventory, Source, discover
 from helpdesk.publish.terms import TermMatcher
 
@@ -37,6 +39,10 @@ class CheckResult:
     report: Report
     inventory: Inventory
     glossary: glossary_file.Glossary
+    #: The ids of each rendered document (headings, `{#id}`, footnotes), by path in content/.
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    #: The document each published URL belongs to.
+    owners: dict[str, Source] = field(default_factory=dict)
 
     def public(self, section: str) -> list[Source]:
         return [s for s in self.inventory.sources if s.section == section and is_public(s)]
@@ -65,15 +71,35 @@ def check(settings: dict, on_document: Callable[[], None] | None = None) -> Chec
     report = Report()
     content = Path(settings["PATH"])
     glossary_path = Path(settings.get("GLOSSARY_FILE") or "glossary.yml")
-    inventory = discover(content, settings, report, on_document)
+    inventory = discover(content, settings, report)
     glossary = glossary_file.load(glossary_path, report, settings["SLUG_REGEX_SUBSTITUTIONS"])
     result = CheckResult(report, inventory, glossary)
     _check_categories(inventory, report)
     _check_downloads(inventory, report)
     urls = _published_urls(result)
-    _check_links(result, urls)
-    _check_glossary_use(result)
+    matcher = TermMatcher(glossary.terms)
+    links, used_terms = _render_documents(result, matcher, on_document)
+    _check_links(result, urls, links)
+    _check_glossary_use(result, matcher, used_terms)
     return result
+
+
+def _render_documents(
+    result: CheckResult, matcher: TermMatcher, on_document: Callable[[], None] | None
+) -> tuple[dict[str, list[Link]], set[str]]:
+    """Render every document as the build does: its links, its ids and the terms it uses."""
+    md = site_markdown(result.inventory.settings, for_check=True)
+    links: dict[str, list[Link]] = {}
+    used: set[str] = set()
+    for source in result.inventory.sources:
+        if source.readable:
+            rendered = read(source.body, source.body_line, md)
+            links[source.rel] = rendered.links
+            result.ids[source.rel] = rendered.ids
+            used.update(m.term.slug for m in matcher.candidates(rendered.prose))
+        if on_document is not None:
+            on_document()
+    return links, used
 
 
 def _check_categories(inventory: Inventory, report: Report) -> None:
@@ -169,25 +195,33 @@ def _published_urls(result: CheckResult) -> set[str]:
             )
             continue
         owners[url] = source
+    result.owners = owners
     return urls | set(owners)
 
 
 def _resolve_intrasite(
-    result: CheckResult, source: Source, what: str, value: str, urls: set[str]
+    result: CheckResult, source: Source, what: str, value: str, urls: set[str], written: str
 ) -> str | None:
-    """Return the problem with a `{what}value` link, or None when it resolves."""
+    """Return the problem with a `{what}value` link (as the writer wrote it), or None."""
     inventory = result.inventory
     path = urlsplit(value).path
     if what in ("filename", "static", "attach"):
         base = "" if path.startswith("/") else posixpath.dirname(source.rel)
         rel = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+        if rel == ".." or rel.startswith("../"):
+            return (
+                f"links to {written}, which is outside content/: the portal publishes only "
+                "what is in content/, so link to its web address instead"
+            )
+        if rel not in inventory.files and unquote(rel) in inventory.files:
+            rel = unquote(rel)  # `my%20notes.md`, as Pelican tries it too
         target = inventory.by_rel.get(rel)
         if target is not None and what == "filename":
             if target.readable and not is_public(target) and not target.restricted:
                 return (
                     f"links to {rel}, which is not published (status: {target.meta.get('status')})"
                 )
-            return None
+            return _fragment_problem(result, target, urlsplit(value).fragment, written, source)
         published = "/" + rel in urls
         if rel in inventory.files and published:
             return None
@@ -195,7 +229,7 @@ def _resolve_intrasite(
             return (
                 f"links to {rel}, which exists but is not published: put it under content/images/"
             )
-        return f"links to {{{what}}}{value}, but content/{rel} does not exist"
+        return f"links to {written}, but content/{rel} does not exist"
     if what == "tag":
         return (
             None
@@ -208,6 +242,24 @@ def _resolve_intrasite(
     if what == "index":
         return None
     return f"unknown link type {{{what}}}: use {{filename}}, {{static}}, {{tag}} or {{category}}"
+
+
+def _fragment_problem(
+    result: CheckResult, target: Source, fragment: str, written: str, source: Source
+) -> str | None:
+    """Return the problem with a link's #fragment in a document, or None when it names an id.
+
+    A document's ids are those its Markdown renders: headings, `{#id}`, footnotes. `#top`
+    always works: browsers scroll to the top of the page for it.
+    """
+    fragment = unquote(fragment)
+    ids = result.ids.get(target.rel)
+    if not fragment or fragment == "top" or ids is None or fragment in ids:
+        return None
+    where = "this page" if target is source else f"content/{target.rel}"
+    close = get_close_matches(fragment, sorted(ids), n=1)
+    hint = f" (did you mean '#{close[0]}'?)" if close else ""
+    return f"links to {written}, but {where} has no heading or anchor '#{fragment}'{hint}"
 
 
 def _resolve_url(result: CheckResult, source: Source, target: str, urls: set[str]) -> str | None:
@@ -223,13 +275,15 @@ def _resolve_url(result: CheckResult, source: Source, target: str, urls: set[str
     glossary_url = "/" + result.inventory.settings.get("GLOSSARY_URL", "glossary/")
     if parts.fragment and glossary_url in found and parts.fragment not in result.glossary.by_slug():
         return f"links to {glossary_url}#{parts.fragment}, but no glossary term has that anchor"
+    document = next((result.owners[url] for url in sorted(found) if url in result.owners), None)
+    if document is not None:
+        return _fragment_problem(result, document, parts.fragment, target, source)
     return None
 
 
-def _check_glossary_use(result: CheckResult) -> None:
+def _check_glossary_use(result: CheckResult, matcher: TermMatcher, used: set[str]) -> None:
     """Terms that would match the same words are errors; terms no document uses, warnings."""
     glossary, report = result.glossary, result.report
-    matcher = TermMatcher(glossary.terms)
     for collision in matcher.collisions:
         report.error(
             glossary.path,
@@ -237,20 +291,14 @@ def _check_glossary_use(result: CheckResult) -> None:
             f"'{collision.key}' would match both '{collision.first.term}' (line "
             f"{collision.first.line}) and '{collision.second.term}': remove or change one of them",
         )
-    used: set[str] = set()
-    for source in result.inventory.sources:
-        if source.readable:
-            used.update(m.term.slug for m in matcher.candidates(prose(source.body)))
     for term in glossary.terms:
         if term.slug not in used:
             report.warning(glossary.path, term.line, f"'{term.term}' is not used by any document")
 
 
-def _check_links(result: CheckResult, urls: set[str]) -> None:
+def _check_links(result: CheckResult, urls: set[str], links: dict[str, list[Link]]) -> None:
     for source in result.inventory.sources:
-        if not source.readable:
-            continue
-        for link in extract(source.body, source.body_line):
+        for link in links.get(source.rel, ()):
             problem = _link_problem(result, source, link.target, urls)
             if problem:
                 result.report.error(source.path, link.line, problem)
@@ -259,12 +307,28 @@ def _check_links(result: CheckResult, urls: set[str]) -> None:
 def _link_problem(result: CheckResult, source: Source, target: str, urls: set[str]) -> str | None:
     intrasite = split_intrasite(target)
     if intrasite:
-        return _resolve_intrasite(result, source, *intrasite, urls)
-    scheme = urlsplit(target).scheme.lower()
+        return _resolve_intrasite(result, source, *intrasite, urls, written=target)
+    parts = urlsplit(target)
+    scheme = parts.scheme.lower()
     if scheme == "javascript":
         return "javascript: links are not allowed in content"
-    if scheme or target.startswith(("//", "#")):
+    if scheme or target.startswith("//"):
         return None
-    if urlsplit(target).path.endswith(".md"):
-        return f"links to the file '{target}': write {{filename}}{target} so the link follows the article"
+    if target.startswith("#"):
+        return _fragment_problem(result, source, parts.fragment, target, source)
+    if parts.path.endswith(".md"):
+        if parts.path.startswith("/"):
+            return _absolute_markdown_link(source, target)
+        # As GitHub, GitLab and MkDocs read it; the portal's reader makes it a {filename} link.
+        return _resolve_intrasite(result, source, "filename", target, urls, written=target)
     return _resolve_url(result, source, target, urls)
+
+
+def _absolute_markdown_link(source: Source, target: str) -> str:
+    parts = urlsplit(target)
+    relative = posixpath.relpath(parts.path.lstrip("/"), posixpath.dirname(source.rel) or ".")
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return (
+        f"links to the file '{target}' from the top of content/, which forges read from the "
+        f"top of the repository: write it relative to this file, '{relative}{fragment}'"
+    )

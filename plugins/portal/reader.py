@@ -6,13 +6,13 @@ import logging
 from pathlib import Path
 from typing import ClassVar
 
-from markdown import Markdown
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 
 from helpdesk.publish import frontmatter
 from helpdesk.publish.frontmatter import ARTICLE
 from helpdesk.publish.problems import ContentError, Report, display_path
+from helpdesk.publish.rendering import site_markdown
 from helpdesk.publish.sources import (
     CategoryInfo,
     read_category,
@@ -32,13 +32,10 @@ class FrontMatterReader(BaseReader):
 
     def __init__(self, settings):
         super().__init__(settings)
-        config = {k: v for k, v in settings["MARKDOWN"].items() if k != "extensions"}
-        extensions = [
-            e for e in settings["MARKDOWN"]["extensions"] if e != "markdown.extensions.meta"
-        ]
         # One Markdown instance per reader, reset per document: building the extensions
-        # for every file costs more than converting most articles.
-        self._md = Markdown(extensions=extensions, **config)
+        # for every file costs more than converting most articles. Relative links to
+        # Markdown files come out as {filename} links, which Pelican resolves.
+        self._md = site_markdown(settings)
         self._content = Path(settings["PATH"])
         self._paths = section_paths(settings)
         self._files_dir = settings.get("DOWNLOAD_FILES_PATH", "downloads/files")

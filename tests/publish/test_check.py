@@ -90,12 +90,60 @@ BAD_CONTENT = {
         {"content/pages/about.md": "---\ntitle: About\n---\n\nAn [SLU](/glossary/#slu).\n"},
         "content/pages/about.md:5: links to /glossary/#slu, but no glossary term has that anchor",
     ),
-    "link to a markdown file without {filename}": (
+    "relative markdown link to a missing file": (
         {
-            "content/pages/about.md": "---\ntitle: About\n---\n\n[refunds](../articles/billing/refunds.md)\n"
+            "content/pages/about.md": "---\ntitle: About\n---\n\nSee the [refunds](../articles/billing/refund.md#when-you-can-ask).\n"
         },
-        "content/pages/about.md:5: links to the file '../articles/billing/refunds.md': "
-        "write {filename}../articles/billing/refunds.md so the link follows the article",
+        "content/pages/about.md:5: links to ../articles/billing/refund.md#when-you-can-ask, "
+        "but content/articles/billing/refund.md does not exist",
+    ),
+    "relative markdown link to a missing heading": (
+        {
+            "content/news/launch.md": "---\ntitle: Launch\ndate: 2026-02-01\n---\n\nIntro.\n\n[Refunds](../articles/billing/refunds.md#when-you-can-aks)\n"
+        },
+        "content/news/launch.md:8: links to ../articles/billing/refunds.md#when-you-can-aks, "
+        "but content/articles/billing/refunds.md has no heading or anchor '#when-you-can-aks' "
+        "(did you mean '#when-you-can-ask'?)",
+    ),
+    "filename link to a missing heading": (
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\n\n[x]({filename}/articles/billing/refunds.md#fees)\n"
+        },
+        "content/pages/about.md:5: links to {filename}/articles/billing/refunds.md#fees, "
+        "but content/articles/billing/refunds.md has no heading or anchor '#fees'",
+    ),
+    "link to a missing heading on the same page": (
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\n\n## Contact us\n\nSee [below](#contact).\n"
+        },
+        "content/pages/about.md:7: links to #contact, but this page has no heading or anchor "
+        "'#contact' (did you mean '#contact-us'?)",
+    ),
+    "site-absolute link to a missing heading": (
+        {"content/pages/about.md": "---\ntitle: About\n---\n\n[x](/kb/billing/refunds/#fees)\n"},
+        "content/pages/about.md:5: links to /kb/billing/refunds/#fees, "
+        "but content/articles/billing/refunds.md has no heading or anchor '#fees'",
+    ),
+    "markdown link outside content": (
+        {"content/pages/about.md": "---\ntitle: About\n---\n\n[the README](../../README.md)\n"},
+        "content/pages/about.md:5: links to ../../README.md, which is outside content/: "
+        "the portal publishes only what is in content/, so link to its web address instead",
+    ),
+    "markdown link from the top of content": (
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\n\n[refunds](/articles/billing/refunds.md#when-you-can-ask)\n"
+        },
+        "content/pages/about.md:5: links to the file '/articles/billing/refunds.md#when-you-can-ask' "
+        "from the top of content/, which forges read from the top of the repository: "
+        "write it relative to this file, '../articles/billing/refunds.md#when-you-can-ask'",
+    ),
+    "markdown link to a draft": (
+        {
+            "content/articles/billing/fees.md": "---\ntitle: Fees\ndate: 2026-03-02\nstatus: draft\n---\n\nSoon.\n",
+            "content/pages/about.md": "---\ntitle: About\n---\n\nOur [fees](../articles/billing/fees.md).\n",
+        },
+        "content/pages/about.md:5: links to articles/billing/fees.md, "
+        "which is not published (status: draft)",
     ),
     "javascript link": (
         {"content/pages/about.md": "---\ntitle: About\n---\n\n[click](javascript:alert(1))\n"},
@@ -240,6 +288,21 @@ def test_links_inside_code_are_not_checked(site, runner):
             "content/pages/about.md": (
                 "---\ntitle: About\n---\n\n```markdown\n[x](/nowhere/)\n```\n\n"
                 "Write `[x]({filename}/gone.md)` to link.\n"
+            )
+        }
+    )
+    result = runner.invoke(main, ["check", *SETTINGS])
+    assert result.exit_code == 0, result.output
+
+
+def test_links_in_indented_code_and_in_code_inside_a_quote_are_not_checked(site, runner):
+    site(
+        {
+            "content/pages/about.md": (
+                "---\ntitle: About\n---\n\nA link is written like this:\n\n"
+                "    [Billing](/kb/biling/)\n\n"
+                '> ```html\n> <script src="{{ path }}"></script>\n> ```\n\n'
+                "<!-- [old](/kb/gone/) -->\n"
             )
         }
     )
