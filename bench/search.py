@@ -8,7 +8,7 @@ index's size on disk, and query latencies through the library and through the ti
 Targets (issue #6): one changed article re-indexed in under 1 s; the full index adds at
 most 50% to the plain Pelican build; query p95 through the API at most 15 ms.
 
-Usage: python bench/search.py [--articles 10000] [--repeat 1] [--queries-only]
+Usage: python bench/search.py [--articles 10000] [--repeat 1] [--queries-only [--words N]]
 """
 
 from __future__ import annotations
@@ -105,7 +105,15 @@ def latency_queries() -> list[tuple[str, str | None]]:
     other = [('"backup schedule"', None), ("kayak", None)]
     tabs = [("restore snapshot", "article"), ("backup", "news"), ("policy", "download"),
             ("sync conflict version", "article")]  # fmt: skip
-    return words + several + typos + other + tabs
+    return words + several + typos + other + tabs + typing_queries()
+
+
+def typing_queries() -> list[tuple[str, str | None]]:
+    """What a search-as-you-type box sends: the last word partly typed. `tag1` begins 111
+    tags (tag1, tag10…tag199): more completions than a prefix may stand for."""
+    return [("resto", None), ("snap", None), ("sync conf", None), ("net", None),
+            ("backup sched", None), ("retent", None), ("tag1", None), ("inst", None),
+            ("restore snapsh", "article"), ("upl", None)]  # fmt: skip
 
 
 def percentiles(timings: list[float]) -> dict[str, float]:
@@ -159,7 +167,11 @@ def query_latencies(index_dir: Path, instance: Path, repeat: int = 5) -> dict[st
     """
     reader = open_reader(index_dir)
     api = ApiClient(index_dir, instance)
-    timings: dict[str, list[float]] = {"library": [], "api": [], "library cold": [], "api cold": []}
+    timings: dict[str, list[float]] = {
+        "library": [], "api": [], "library cold": [], "api cold": [],
+        "library typing": [], "api typing": [], "library whole": [], "api whole": [],
+    }  # fmt: skip
+    typing = set(typing_queries())
     for attempt in range(repeat):
         for number, (query, section) in enumerate(latency_queries()):
             as_agent = number % 4 == 3  # one in four is an agent linking an article
@@ -173,17 +185,46 @@ def query_latencies(index_dir: Path, instance: Path, repeat: int = 5) -> dict[st
                 timings[kind].append(elapsed)
                 if attempt == 0:
                     timings[f"{kind} cold"].append(elapsed)
+                if (query, section) in typing:
+                    timings[f"{kind} typing"].append(elapsed)
+                    # The same words typed whole (a space after the last): the baseline.
+                    started = time.perf_counter()
+                    if kind == "library":
+                        search(reader, query + " ", section=section, limit=10, is_agent=as_agent)
+                    else:
+                        api.search(query + " ", section, as_agent)
+                    timings[f"{kind} whole"].append((time.perf_counter() - started) * 1000)
     return {kind: percentiles(values) for kind, values in timings.items()}
 
 
-def synthetic_index(root: Path, articles: int) -> Path:
-    """Index the synthetic articles straight through the library (no Pelican): --queries-only."""
+def pseudo_words(count: int, seed: int = 13) -> list[str]:
+    """`count` distinct made-up words of 2 to 4 syllables: a vocabulary as large as real
+    articles have, for prefixes to be completed from (the synthetic prose has ~100 words)."""
+    rng = random.Random(seed)
+    syllables = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"] + ["con", "res", "pre"]
+    found: dict[str, None] = {}
+    while len(found) < count:
+        found["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))] = None
+    return list(found)
+
+
+def synthetic_index(root: Path, articles: int, words: int = 0) -> Path:
+    """Index the synthetic articles straight through the library (no Pelican): --queries-only.
+
+    `words`: add a sentence of 20 made-up words to each article, drawn from a vocabulary of
+    that many, the first ones most often (Zipf-like), so that prefixes have real lists to
+    search and many completions to choose from.
+    """
     rng = random.Random(7)
+    vocabulary = pseudo_words(words) if words else []
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
     renderer = markdown.Markdown(extensions=["extra", "admonition"])
     documents = []
     for number in range(articles):
         _, front, body = article(rng, number, 20, articles).split("---", 2)
         meta = dict(line.split(": ", 1) for line in front.strip().splitlines())
+        if vocabulary:
+            body += "\n" + " ".join(rng.choices(vocabulary, weights, k=20)).capitalize() + ".\n"
         documents.append(
             Document(
                 url=f"/kb/cat{number % 20}/article-{number}/",
@@ -210,6 +251,17 @@ def synthetic_index(root: Path, articles: int) -> Path:
     return index_dir
 
 
+def print_vocabulary(index_dir: Path) -> None:
+    """How large the lists a prefix is completed from are, and what making them costs (once
+    per generation, on its first query with a word being typed)."""
+    tables = open_reader(index_dir).tables()
+    started = time.perf_counter()
+    vocabulary = tables.vocabulary()
+    made = time.perf_counter() - started
+    print(f"Vocabulary: {vocabulary.size()[0]:,} words as written, {vocabulary.size()[1]:,} "
+          f"terms; made in {made * 1000:.0f} ms (once per generation).")  # fmt: skip
+
+
 def print_latencies(articles: int, latencies: dict[str, dict]) -> None:
     library, api = latencies["library"], latencies["api"]
     print(f"\nQuery latency at {articles:,} articles, {library['queries']} queries each "
@@ -219,6 +271,13 @@ def print_latencies(articles: int, latencies: dict[str, dict]) -> None:
         print(f"  {kind:<13} {row['p50']:6.1f} / {row['p95']:6.1f} / {row['max']:6.1f}")
     print(f"  API / library: p50 {api['p50'] / library['p50']:.2f}x, "
           f"p95 {api['p95'] / library['p95']:.2f}x")  # fmt: skip
+    for side in ("library", "api"):
+        typing, whole = latencies[f"{side} typing"], latencies[f"{side} whole"]
+        print(f"  {side + ' typing':<14} {typing['p50']:5.1f} / {typing['p95']:6.1f} / "
+              f"{typing['max']:6.1f}   the last word partly typed; the same typed whole: "
+              f"{whole['p50']:.1f} / {whole['p95']:.1f} / {whole['max']:.1f} "
+              f"(prefix / whole p50 {typing['p50'] / whole['p50']:.2f}x, "
+              f"p95 {typing['p95'] / whole['p95']:.2f}x)")  # fmt: skip
     print(f"Query p95 through the API {api['p95']:.1f} ms (target at most 15 ms): "
           f"{'met' if api['p95'] <= 15 else 'missed'}.")  # fmt: skip
 
@@ -232,11 +291,18 @@ def main() -> None:
         action="store_true",
         help="skip the builds: index the synthetic articles directly and time queries",
     )
+    parser.add_argument(
+        "--words",
+        type=int,
+        default=0,
+        help="with --queries-only: add a made-up vocabulary of this many words (e.g. 30000)",
+    )
     args = parser.parse_args()
     if args.queries_only:
         with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-            index_dir = synthetic_index(Path(tmp), args.articles)
+            index_dir = synthetic_index(Path(tmp), args.articles, args.words)
             instance = Path(tmp) / "instance"
+            print_vocabulary(index_dir)
             print_latencies(args.articles, query_latencies(index_dir, instance))
         return
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:

@@ -10,6 +10,11 @@ usergroups): a reader loads it once per generation, and a term's postings are th
 of an array. whoosh never changes a segment once written, so the file
 stays true; documents deleted later are left out when read. A segment without one (an
 index built before this file existed) is read through whoosh.
+
+The file also lists the segment's words as written (the `spell` field) with how many
+documents have each: the vocabulary a word being typed is completed from (prefixes.py).
+A file without that list (written before it existed) is still read; the words then come
+from whoosh.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from .schema import SEARCH_FIELDS
 SUFFIX = ".postings.npz"
 #: The searched fields, and those every query filters or counts by.
 FIELDS = (*SEARCH_FIELDS, "section", "restricted", "usergroups")
+#: Only its terms and their document frequencies: no query reads its postings.
+VOCABULARY_FIELD = "spell"
 _SEPARATOR = b"\n"  # terms are words: no whitespace in them
 
 
@@ -44,6 +51,7 @@ def write_segment_postings(folder: Path, ix) -> int:
             arrays = {}
             for field in FIELDS:
                 arrays.update(_field_arrays(leaf, field))
+            arrays.update(_vocabulary_arrays(leaf, VOCABULARY_FIELD))
             pending = path.with_name(f".{path.name}.{os.getpid()}")
             with open(pending, "wb") as handle:
                 np.savez(handle, **arrays)
@@ -74,6 +82,23 @@ def _field_arrays(leaf, field: str) -> dict[str, np.ndarray]:
     }
 
 
+def _vocabulary_arrays(leaf, field: str) -> dict[str, np.ndarray]:
+    terms, frequencies = [], []
+    if field in leaf.indexed_field_names():
+        for text, info in leaf.iter_field(field):
+            terms.append(text)
+            frequencies.append(info.doc_frequency())
+    return {
+        f"{field}.terms": np.frombuffer(_SEPARATOR.join(terms), dtype=np.uint8),
+        f"{field}.frequencies": np.array(frequencies, dtype=np.int32),
+    }
+
+
+def _split(blob: np.ndarray) -> list[bytes]:
+    data = blob.tobytes()
+    return data.split(_SEPARATOR) if data else []
+
+
 class SegmentPostings:
     """One segment's file, loaded: a term's documents (segment numbering) and frequencies."""
 
@@ -81,13 +106,18 @@ class SegmentPostings:
         with np.load(path) as data:
             self._fields = {}
             for field in FIELDS:
-                blob = data[f"{field}.terms"].tobytes()
-                terms = blob.split(_SEPARATOR) if blob else []
+                terms = _split(data[f"{field}.terms"])
                 self._fields[field] = (
                     {term: number for number, term in enumerate(terms)},
                     data[f"{field}.offsets"],
                     data[f"{field}.documents"],
                     data[f"{field}.frequencies"],
+                )
+            self._vocabulary = None
+            if f"{VOCABULARY_FIELD}.terms" in data.files:
+                words = _split(data[f"{VOCABULARY_FIELD}.terms"])
+                self._vocabulary = dict(
+                    zip(words, data[f"{VOCABULARY_FIELD}.frequencies"].tolist(), strict=True)
                 )
 
     @classmethod
@@ -108,3 +138,14 @@ class SegmentPostings:
             return documents[:0], frequencies[:0]
         start, end = offsets[number], offsets[number + 1]
         return documents[start:end], frequencies[start:end]
+
+    def doc_frequencies(self, field: str) -> dict[bytes, int] | None:
+        """Each term of the field and how many of the segment's documents have it (deleted
+        ones too); None when the file does not cover the field."""
+        if field == VOCABULARY_FIELD:
+            return self._vocabulary
+        if field not in self._fields:
+            return None
+        numbers, offsets, _documents, _frequencies = self._fields[field]
+        counts = np.diff(offsets).tolist()
+        return {term: counts[number] for term, number in numbers.items()}

@@ -23,7 +23,9 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .postings import SegmentPostings
+from .postings import VOCABULARY_FIELD, SegmentPostings
+from .prefixes import Vocabulary
+from .schema import SEARCH_FIELDS
 
 #: The postings kept per generation (about 16 bytes each): every term of a usual query
 #: stays in memory, and a flood of odd words cannot grow a process without bound.
@@ -84,6 +86,8 @@ class Tables:
         self._terms = BoundedCache(max_postings)
         self._masks = BoundedCache(MAX_CACHED_ITEMS)
         self.corrections = BoundedCache(MAX_CACHED_ITEMS)
+        self._vocabulary: Vocabulary | None = None
+        self._making_vocabulary = threading.Lock()
         # whoosh's files are read by seek-then-read: one thread at a time per generation.
         self.reading = threading.Lock()
 
@@ -128,6 +132,41 @@ class Tables:
                 live = [_live_documents(leaf) for leaf, _offset in self._leaves]
             self._segment_postings, self._live = files, live
         return self._segment_postings, self._live
+
+    def doc_frequencies(self, field: str) -> dict[str, int]:
+        """Every term of `field` and how many documents have it.
+
+        Counted per segment as written: a document deleted since still counts, so the
+        figures can be a little high until whoosh merges the segment.
+        """
+        files, _live = self._segment_files()
+        counts: dict[str, int] = {}
+        with self.reading:
+            for (leaf, _offset), postings in zip(self._leaves, files, strict=True):
+                found = postings.doc_frequencies(field) if postings is not None else None
+                if found is None:  # a segment written before its file listed the field
+                    found = {}
+                    if field in leaf.indexed_field_names():
+                        found = {
+                            text: info.doc_frequency() for text, info in leaf.iter_field(field)
+                        }
+                for text, count in found.items():
+                    term = text.decode("utf-8")
+                    counts[term] = counts.get(term, 0) + count
+        return counts
+
+    def vocabulary(self) -> Vocabulary:
+        """The words and terms a word being typed is completed from, made once per generation."""
+        if self._vocabulary is None:
+            with self._making_vocabulary:
+                if self._vocabulary is None:
+                    terms: dict[str, int] = {}
+                    for field in SEARCH_FIELDS:
+                        for term, count in self.doc_frequencies(field).items():
+                            terms[term] = max(count, terms.get(term, 0))
+                    words = self.doc_frequencies(VOCABULARY_FIELD)
+                    self._vocabulary = Vocabulary(words, terms)
+        return self._vocabulary
 
     def term(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         """The documents that hold the term, and what it adds to each one's score (boost 1)."""
@@ -224,6 +263,14 @@ class Tables:
                 phrase[ids] += contributions * boost
             scores += np.where(where, phrase, 0.0)
             matched |= where
+        elif isinstance(query, wq.DisjunctionMax):
+            # The best of its parts (a word being typed: the word itself or a completion).
+            best = np.zeros(self.size, dtype=np.float64)
+            for child in query.subqueries:
+                child_scores = np.zeros(self.size, dtype=np.float64)
+                self._add(child, boost, child_scores, matched)
+                np.maximum(best, child_scores, out=best)
+            scores += best
         elif isinstance(query, wq.Or):
             for child in query.subqueries:
                 self._add(child, boost, scores, matched)

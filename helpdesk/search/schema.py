@@ -7,7 +7,9 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 #: Bump when the schema, the analyzer or what goes into a field changes: the next build
 #: then indexes everything again instead of updating an index of the old shape.
-SCHEMA_VERSION = 1
+#: 2: the text keeps its blocks (a line each, for snippets), and each segment's postings
+#: file lists the words as written (for the word being typed).
+SCHEMA_VERSION = 2
 
 #: How much a match in each field counts against one in the body text. Applied when a
 #: query is parsed, so changing them needs no new index.

@@ -2,7 +2,9 @@
 
 Written before the ranking was tuned, from the demo help centre's titles only. Misspellings
 and plurals are among them on purpose. A query with usergroups is searched as a signed-in
-member of them; the others as the public.
+member of them; the others as the public. PARTIAL_QUERIES were written the same way (before
+the weight of a prefix was chosen) as a search-as-you-type box sends them: the last word
+still being typed.
 """
 
 KB = "/kb/"
@@ -60,4 +62,27 @@ JUDGED_QUERIES: list[tuple[str, str] | tuple[str, str, frozenset[str]]] = [
         "/portal/kb/security-admin/single-sign-on-with-saml/",
         frozenset({"administrators"}),
     ),
+]
+
+PARTIAL_QUERIES: list[tuple[str, str]] = [
+    ("resto", KB + "backup-restore/restore-files-from-a-snapshot/"),
+    ("snap", KB + "backup-restore/how-snapshots-work/"),
+    ("snapsh", KB + "backup-restore/how-snapshots-work/"),
+    ("restore deleted fi", KB + "backup-restore/restore-files-from-a-snapshot/"),
+    ("cancel my subscr", KB + "accounts-billing/cancel-subscription/"),
+    ("invoi", KB + "accounts-billing/invoices-and-receipts/"),
+    ("retention pol", KB + "backup-restore/set-a-retention-policy/"),
+    ("selective sy", KB + "sync-sharing/selective-sync/"),
+    ("sync confl", KB + "sync-sharing/resolve-sync-conflicts/"),
+    ("audit lo", KB + "security-admin/audit-log/"),
+    ("api tok", KB + "security-admin/api-tokens-for-automation/"),
+    ("two step verif", KB + "security-admin/enable-two-factor-authentication/"),
+    ("uploads are sl", KB + "troubleshooting/slow-uploads/"),
+    ("diagnostic lo", KB + "troubleshooting/collect-diagnostic-logs/"),
+    ("private encryption k", KB + "security-admin/private-encryption-key/"),
+    ("install tide on lin", KB + "getting-started/install-cli-linux/"),
+    ("invite team mem", KB + "accounts-billing/add-team-members/"),
+    ("sydney reg", "/news/sydney-data-region/"),
+    ("silent inst", "/downloads/silent-install-script/"),
+    ("contact supp", "/contact/"),
 ]

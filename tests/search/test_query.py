@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from helpdesk.search import query as query_module
 from helpdesk.search.indexer import Document, index_documents
 from helpdesk.search.query import MAX_QUERY_CHARS, search
 from helpdesk.search.reader import open_reader
@@ -178,7 +179,7 @@ def test_any_input_gets_an_answer(indexed, query):
 def test_query_syntax_is_read_as_plain_words(indexed):
     assert urls(search(indexed, "title:restore"))[0] == "/kb/backup/restore-files/"
     assert search(indexed, "restore AND").total == search(indexed, "restore").total
-    assert search(indexed, "rest*").total == 0, "no wildcards"
+    assert search(indexed, "re*").total == 0, "a word ending in * is a prefix, no wildcard"
     assert search(indexed, "*").total == 0
     assert search(indexed, "section:news").total == 0
 
@@ -193,3 +194,106 @@ def test_no_index_yet_is_an_empty_answer(tmp_path):
     reader = open_reader(tmp_path / "never-built")
     assert not reader.available
     assert search(reader, "restore").total == 0
+
+
+# Search as you type ------------------------------------------------------------------------
+
+RESTORE = "/kb/backup/restore-files/"
+NEWS = "/news/maintenance/"
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("resto", [RESTORE]),  # begins the stem "restor" and the words "restore", "restored"
+        ("snap", [RESTORE, NEWS]),  # "snapshot", "snapshots"
+        ("snaps", [RESTORE, NEWS]),
+        ("snapsho", [RESTORE, NEWS]),
+        ("RESTO", [RESTORE]),
+        ("deleted fi", [RESTORE]),  # "files", "Restored files keep their folders"
+        ("invoices acco", ["/kb/billing/invoices/"]),
+    ],
+)
+def test_the_word_being_typed_finds_the_words_it_begins(indexed, typed, found):
+    answer = search(indexed, typed)
+    assert urls(answer)[: len(found)] == found
+    assert answer.query == typed, "the results are for what was typed, not a correction"
+    assert answer.suggestion is None, "a word that begins indexed words is never corrected"
+
+
+def test_the_completed_word_is_marked_in_the_snippet(indexed):
+    snippet = search(indexed, "resto").results[0].snippet
+    assert "<mark>Restore</mark>" in snippet and "<mark>Restored</mark>" in snippet
+    assert "<mark>snapshot</mark>" in search(indexed, "snap").results[0].snippet
+
+
+def test_a_space_after_the_last_word_means_it_is_complete(indexed):
+    # "snap" is in no document: typed whole, its completion is what was meant.
+    answer = search(indexed, "snap ")
+    assert answer.suggestion == "snapshot" and answer.query == "snapshot"
+    assert urls(answer) == [RESTORE, NEWS]
+    assert search(indexed, "deleted fi ").total == search(indexed, "deleted").total
+
+
+def test_only_the_last_word_is_a_prefix_unless_it_ends_in_a_star(indexed):
+    answer = search(indexed, "snap restore")
+    assert urls(answer) == [RESTORE], "snap is complete: the news post has only snapshot"
+    assert answer.suggestion == "snapshot restore"
+    assert urls(search(indexed, "snap* restore")) == [RESTORE, NEWS]
+    assert urls(search(indexed, "rest*"))[0] == RESTORE
+
+
+def test_a_prefix_needs_three_letters(indexed):
+    assert search(indexed, "sn").total == 0
+    assert search(indexed, "re").suggestion is None
+    assert search(indexed, "sna").total == 2
+
+
+def test_a_word_in_a_phrase_is_never_a_prefix(indexed):
+    assert search(indexed, '"snapshot time"').total == 0
+    unclosed = search(indexed, '"snapshot timeli')  # no phrase: the words, the last a prefix
+    assert urls(unclosed)[0] == RESTORE and unclosed.suggestion is None
+
+
+def test_the_word_itself_ranks_above_words_that_only_begin_with_it(index_dir):
+    documents = [
+        Document(url="/kb/a/snapshots/", title="Snapshots", section="article", body="<p>x</p>"),
+        Document(url="/kb/a/snap/", title="Snap", section="article", body="<p>x</p>"),
+        Document(url="/kb/a/other/", title="Other", section="article", body="<p>snap</p>"),
+    ]
+    index_documents(index_dir, documents)
+    reader = open_reader(index_dir)
+    assert urls(search(reader, "snap")) == ["/kb/a/snap/", "/kb/a/snapshots/", "/kb/a/other/"]
+    assert urls(search(reader, "snapshot")) == ["/kb/a/snapshots/"]
+
+
+def test_a_prefix_stands_for_its_most_frequent_words(index_dir, monkeypatch):
+    monkeypatch.setattr(query_module, "MAX_EXPANSIONS", 2)
+    words = {"planet": 1, "plankton": 3, "plank": 2}
+    documents = [
+        Document(url=f"/kb/a/{word}-{n}/", title=word.title(), section="article")
+        for word, count in words.items()
+        for n in range(count)
+    ]
+    index_documents(index_dir, documents)
+    found = urls(search(open_reader(index_dir), "pla", limit=20))
+    assert {url.split("/")[3].split("-")[0] for url in found} == {"plankton", "plank"}
+
+
+def test_a_prefix_matches_words_as_written_beyond_their_stem(index_dir):
+    # "restoring" is indexed as "restor": "restori" begins the word, not the stem.
+    index_documents(
+        index_dir,
+        [Document(url="/kb/a/r/", title="Backups", section="article", body="<p>Restoring</p>")],
+    )
+    answer = search(open_reader(index_dir), "restori")
+    assert urls(answer) == ["/kb/a/r/"] and answer.suggestion is None
+    assert "<mark>Restoring</mark>" in answer.results[0].snippet
+
+
+def test_restricted_completions_stay_hidden(indexed):
+    # "federation" is only in the restricted article.
+    public = search(indexed, "federat")
+    assert public.total == 0 and public.suggestion is None
+    member = search(indexed, "federat", usergroups=frozenset({"administrators"}))
+    assert urls(member) == [SAML] and member.suggestion is None

@@ -14,7 +14,10 @@ class SearchArgs(Schema):
     q = fields.String(
         load_default=None,
         validate=Length(max=MAX_QUERY_CHARS),
-        metadata={"description": 'Words and "quoted phrases"; empty finds nothing'},
+        metadata={
+            "description": 'Words and "quoted phrases"; empty finds nothing. The last word '
+            "also matches the words it begins unless a space follows it (search as you type)"
+        },
     )
     section = fields.String(
         load_default=None,

@@ -114,6 +114,23 @@ def test_the_results_page_follows_what_is_typed(page, base_url):
     assert "retention" in page.locator(".search-suggestion").inner_text()
 
 
+def test_live_results_follow_the_word_being_typed_and_a_space_completes_it(page, base_url):
+    page.goto(base_url + "/kb/")
+    box = page.locator("#search-q-header")
+    box.press_sequentially("resto", delay=20)
+    panel = page.locator("#search-q-header-results")
+    panel.locator("ul a").first.wait_for()
+    assert panel.locator("ul a").first.inner_text().startswith("Restore files from a snapshot")
+    page.goto(base_url + "/portal/search")
+    box = page.locator("#search-q-page")
+    box.press_sequentially("snap", delay=20)
+    page.locator(".search-count", has_text="for “snap”").wait_for()
+    assert page.locator(".search-suggestion").count() == 0
+    assert "snapshot" in page.locator(".result-list h2 a").first.inner_text().lower()
+    box.press(" ")  # the word is complete: "snap" is in no article, its completion is
+    page.locator(".search-suggestion", has_text="results for snapshot").wait_for()
+
+
 def test_without_javascript_the_header_box_leads_to_server_rendered_results(browser, base_url):  # noqa: F811
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -161,3 +161,15 @@ def test_search_pages_forbid_inline_scripts_and_other_hosts(world):
     page = page_of(response)
     assert all(script.get("src") for script in page.find_all("script"))
     assert not [tag for tag in page.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
+
+
+def test_a_word_being_typed_finds_the_words_it_begins(world):
+    page = page_of(search(world, "resto"))
+    assert results(page)[0] == "Restore files from a snapshot"
+    assert page.select_one(".search-suggestion") is None, "no 'Nothing matched “resto”'"
+    assert text_of(page.select_one(".search-count")).endswith("for “resto”")
+    assert "Restore" in [text_of(m) for m in page.select(".result-list .snippet mark")]
+    for typed in ("snap", "snaps"):
+        page = page_of(search(world, typed))
+        assert set(results(page)) == {"Restore files from a snapshot", "Sample exclusion list"}
+        assert page.select_one(".search-suggestion") is None

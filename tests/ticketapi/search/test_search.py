@@ -166,3 +166,50 @@ def test_the_service_checks_its_input_for_direct_callers(app, indexed):
     with pytest.raises(services.Invalid) as refused:
         services.search_articles(anonymous, "restore", section="blog", limit=0)
     assert set(refused.value.fields) == {"section", "limit"}
+
+
+@pytest.mark.parametrize(
+    ("q", "first"),
+    [
+        ("resto", RESTORE),  # was "Nothing matched: these are the results for rest"
+        ("snap", RESTORE),  # was corrected to "swap"
+        ("snaps", RESTORE),  # was corrected to "stays"
+    ],
+)
+def test_the_word_being_typed_matches_the_words_it_begins(world, indexed, q, first):
+    answer = world.get(f"/api/v1/search?q={q}").json
+    assert answer["results"][0]["url"] == first
+    assert answer["query"] == q and answer["suggestion"] is None
+    if q.startswith("snap"):
+        assert set(urls(world.get(f"/api/v1/search?q={q}"))) == {
+            RESTORE,
+            "/kb/backup/snapshot-schedule/",
+            "/news/maintenance/",
+        }
+        assert "<mark>snapshot</mark>" in answer["results"][0]["snippet"]
+
+
+def test_a_space_after_the_last_word_means_it_is_typed_whole(world, indexed):
+    answer = world.get("/api/v1/search?q=snap+").json
+    assert answer["suggestion"] == "snapshot" and answer["query"] == "snapshot"
+    assert world.get("/api/v1/search?q=snap").json["suggestion"] is None
+
+
+def test_snippets_are_short_and_keep_cells_apart(world, index_dir):
+    cells = "".join(f"<tr><td>Setting {n}</td><td>Good default {n}</td></tr>" for n in range(30))
+    index_documents(
+        index_dir,
+        [
+            Document(
+                url="/kb/backup/defaults/",
+                title="Backup defaults",
+                section="article",
+                body=f"<h2>Defaults</h2><table>{cells}</table><p>{'More words here. ' * 40}</p>",
+            )
+        ],
+    )
+    snippet = world.get("/api/v1/search?q=good+default").json["results"][0]["snippet"]
+    shown = snippet.replace("<mark>", "").replace("</mark>", "")
+    assert len(shown) <= 200
+    assert "Setting 0 · Good default 0 · Setting 1" in shown
+    assert "<mark>Good</mark> <mark>default</mark>" in snippet

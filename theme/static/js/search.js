@@ -44,6 +44,12 @@
     return fragment;
   }
 
+  // What was typed, as the server reads it: the last word is still being typed (and matches
+  // the words it begins) unless a space follows it, so only leading spaces are dropped.
+  function typedIn(input) {
+    return input.value.replace(/^\s+/, "");
+  }
+
   function plural(count, one, many) {
     return `${count} ${count === 1 ? one : many}`;
   }
@@ -125,14 +131,14 @@
     };
 
     async function update() {
-      const query = input.value.trim();
-      if (query.length < 2) {
+      const query = typedIn(input);
+      if (query.trim().length < 2) {
         close();
         status.textContent = "";
         return;
       }
       const answer = await ask({ q: query, limit: SUGGESTIONS });
-      if (!answer || input.value.trim() !== query) return;
+      if (!answer || typedIn(input) !== query) return;
       const items = answer.results.map((result) =>
         element(
           "li",
@@ -271,13 +277,13 @@
     }
 
     async function update() {
-      const typed = input.value.trim();
-      if (!typed) return;
+      const typed = typedIn(input);
+      if (!typed.trim()) return;
       const answer = await ask({ q: typed, limit: perPage });
-      if (!answer || input.value.trim() !== typed) return;
-      render(answer, typed);
+      if (!answer || typedIn(input) !== typed) return;
+      render(answer, typed.trim());
       window.history.replaceState(null, "", resultsUrl(typed));
-      document.title = document.title.replace(/^[^·]*·/, `Search: ${typed} ·`);
+      document.title = document.title.replace(/^[^·]*·/, `Search: ${typed.trim()} ·`);
     }
 
     whenTypingPauses(input, update);
@@ -314,13 +320,13 @@
     }
 
     async function update() {
-      const query = input.value.trim();
-      if (query.length < 3) {
+      const query = typedIn(input);
+      if (query.trim().length < 3) {
         section.hidden = true;
         return;
       }
       const answer = await ask({ q: query, section: "article", limit: SUGGESTIONS });
-      if (!answer || input.value.trim() !== query) return;
+      if (!answer || typedIn(input) !== query) return;
       const items = answer.results.map((result) => {
         const link = element(
           "a",
