@@ -137,7 +137,8 @@ def demo() -> None:
         counts = demo_data.load(progress=lambda text: click.echo(f"  {text}"))
     added = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing new"
     click.secho(f"✓ Demo data loaded ({added}).", fg="green")
-    click.echo(f"  Sign in as {demo_data.ADMIN_EMAIL} / {demo_data.ADMIN_PASSWORD}")
+    for line in demo_data.sign_ins():
+        click.echo(f"  {line}")
 
 
 @click.command()
