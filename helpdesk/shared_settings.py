@@ -59,22 +59,25 @@ def site_url(environ: Mapping[str, str] = os.environ, default: str | None = None
     value = environ.get(SITE_URL)
     if not value:
         return default
-    parts = urlsplit(value)
-    try:
-        parts.port  # noqa: B018 (a port that is not a number raises here)
-        usable = True
-    except ValueError:
-        usable = False
-    if (
-        not usable
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-    ):
+    if not _is_root_address(value):
         raise ConfigError(
             f"{SITE_URL}={value!r} is not the address of a portal served at the root of its "
             "domain: set it to the scheme and host, e.g. https://help.example.com"
         )
     return value.rstrip("/")
+
+
+def _is_root_address(value: str) -> bool:
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not parts.username
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+    )
