@@ -13,8 +13,10 @@ CONTENT ?= content
 OUTPUT ?= output
 SETTINGS ?= pelicanconf.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the test suite needs: Chromium for the browser tests.
+# Debian packages the test suite needs: Chromium for the browser tests, without the desktop
+# packages it recommends (udev, avahi, printer tools) but with the fonts it recommends.
 DEBIAN_PACKAGES := chromium
+DEBIAN_EXTRAS := fonts-liberation
 
 .PHONY: install system-deps run html devserver check lint format test bench screenshots clean
 
@@ -32,7 +34,7 @@ system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing $(DEBIAN_EXTRAS); \
 	fi
 
 run: install

@@ -1,7 +1,8 @@
 """Pelican settings for the help-centre portal (development build: `make html`, `make devserver`)."""
 
-import os
 from pathlib import Path
+
+from helpdesk import shared_settings
 
 ROOT = Path(__file__).resolve().parent
 
@@ -9,14 +10,19 @@ SITENAME = "Tidewater Help Centre"
 SITESUBTITLE = "Answers, guides and news for Tidewater backup and sync"
 # Links inside the portal are site-absolute (/kb/...): the portal is always served at a domain
 # root, beside the ticketapi's /portal/, /api/ and /agent/. Only feeds and the sitemap need the
-# public address, so a single build works on localhost and in production alike.
+# public address, so a single build works on localhost and in production alike. SITEURL is
+# Pelican's prefix for those links and stays empty; SITE_URL is the public address.
 SITEURL = ""
-SITE_URL = os.environ.get("HELPDESK_SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+# The settings the ticketapi reads too come from helpdesk/shared_settings.py, so that plain
+# `pelican`, `helpdesk build` and `helpdesk serve` agree: set HELPDESK_SITE_URL and
+# HELPDESK_PORTAL_DIR (and HELPDESK_SEARCH_INDEX) rather than changing these lines.
+SITE_URL = shared_settings.site_url(default="http://127.0.0.1:5000")
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 
 PATH = "content"
-OUTPUT_PATH = "output"
+# Pelican's `-o` wins; without it, HELPDESK_PORTAL_DIR, else output/ beside this file.
+OUTPUT_PATH = str(shared_settings.portal_dir(default=ROOT / shared_settings.DEFAULT_PORTAL_DIR))
 THEME = "theme"
 GLOSSARY_FILE = str(ROOT / "glossary.yml")
 GLOSSARY_FIRST_ONLY = True
@@ -28,8 +34,8 @@ PLUGINS = [
     "glossary",  # annotates glossary terms in articles, news and pages
     "search_index",  # the whoosh search index, beside the output folder (docs/search.md)
 ]
-# The search index: SEARCH_INDEX_DIR (default: search-index/ beside OUTPUT_PATH, never inside
-# the public output); SEARCH_INDEX_FULL = True indexes everything again (`--full-index`).
+# The search index is HELPDESK_SEARCH_INDEX, else search-index/ beside the output folder (never
+# inside the public output); SEARCH_INDEX_FULL = True indexes everything again (`--full-index`).
 SEARCH_INDEX_FULL = False
 
 # Knowledgebase articles: content/articles/<category>/<slug>.md

@@ -2,5 +2,9 @@
 
 from pathlib import Path
 
-#: The engine's own checkout: pelicanconf.py, theme/ and plugins/ live here.
-ENGINE_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+#: Where the engine's pelicanconf.py, theme/ and plugins/ live: helpdesk/engine/ in an
+#: installed wheel (setup.py puts them there), else the checkout this package runs from.
+ENGINE_ROOT = (
+    _PACKAGE / "engine" if (_PACKAGE / "engine" / "pelicanconf.py").is_file() else _PACKAGE.parent
+)

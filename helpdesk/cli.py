@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
+from helpdesk import shared_settings
 from helpdesk.publish import settings as portal_settings
 from helpdesk.publish.build import build as build_portal
 from helpdesk.publish.check import Summary
 from helpdesk.publish.check import check as check_content
 from helpdesk.publish.problems import Report, display_path
 from helpdesk.publish.progress import Steps
+from helpdesk.shared_settings import ConfigError
 
 content_option = click.option(
     "--content",
@@ -47,6 +49,9 @@ def load_settings(settings: Path | None, **paths) -> dict:
     except portal_settings.SetupError as exc:
         click.secho(f"✗ {exc}", fg="red", bold=True)
         raise SystemExit(1) from None
+    except ConfigError as exc:  # a HELPDESK_ variable, read by pelicanconf.py
+        click.secho(f"✗ {exc}", fg="red", bold=True)
+        raise SystemExit(2) from None
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -105,9 +110,9 @@ def check(content: Path, glossary: Path, settings: Path | None) -> None:
 @click.option(
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
-    default="output",
-    show_default=True,
-    help="Where to write the portal; replaced only by a complete, clean build.",
+    default=None,
+    help="Where to write the portal; replaced only by a complete, clean build "
+    "[default: HELPDESK_PORTAL_DIR, else output/].",
 )
 @settings_option
 @click.option(
@@ -116,10 +121,12 @@ def check(content: Path, glossary: Path, settings: Path | None) -> None:
     help="Index every document for search again, not only those that changed.",
 )
 def build(
-    content: Path, glossary: Path, output: Path, settings: Path | None, full_index: bool
+    content: Path, glossary: Path, output: Path | None, settings: Path | None, full_index: bool
 ) -> None:
     """Build the portal; refuse to publish it if any content is broken."""
     extra = {"SEARCH_INDEX_FULL": True} if full_index else {}
+    # Where `helpdesk serve` looks for the portal, unless the command line says otherwise.
+    output = shared_settings.portal_dir(output)
     config = load_settings(settings, content=content, glossary=glossary, output=output, **extra)
     result = build_portal(config, Steps())
     print_problems(result.report)

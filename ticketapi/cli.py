@@ -137,7 +137,8 @@ def demo() -> None:
         counts = demo_data.load(progress=lambda text: click.echo(f"  {text}"))
     added = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing new"
     click.secho(f"✓ Demo data loaded ({added}).", fg="green")
-    click.echo(f"  Sign in as {demo_data.ADMIN_EMAIL} / {demo_data.ADMIN_PASSWORD}")
+    for line in demo_data.sign_ins():
+        click.echo(f"  {line}")
 
 
 @click.command()
@@ -169,11 +170,8 @@ def serve(host: str, port: int, workers: int, threads: int, no_jobs: bool) -> No
                 bold=True,
             )
             raise SystemExit(1)
-    portal = Path(app.config["PORTAL_DIR"])
-    if not (portal / "index.html").exists():
-        click.secho(
-            f"! No built portal in {portal}/: run `helpdesk build` to serve it too.", fg="yellow"
-        )
+    for warning in missing_build(app):
+        click.secho(f"! {warning}", fg="yellow")
     click.echo(f"Serving http://{host}:{port}/ (API at /api/v1/, Ctrl+C stops it)")
     # The jobs run in a child process of their own: a thread would not survive gunicorn's
     # forks, and a worker that crashes must not take the web server with it.
@@ -185,6 +183,24 @@ def serve(host: str, port: int, workers: int, threads: int, no_jobs: bool) -> No
             jobs.terminate()  # SIGTERM: running jobs finish first
             jobs.wait(timeout=60)
     sys.exit(code)
+
+
+def missing_build(app: Flask) -> list[str]:
+    """What `helpdesk serve` will not find where it looks: the built portal, its search index."""
+    from helpdesk.search.store import IndexStore
+
+    missing = []
+    portal = Path(app.config["PORTAL_DIR"])
+    if not (portal / "index.html").exists():
+        missing.append(f"No built portal in {portal}/: run `helpdesk build` to serve it too.")
+    index = Path(app.config["SEARCH_INDEX"])
+    if IndexStore(index).current() is None:
+        missing.append(
+            f"No search index in {index}/: search finds nothing until `helpdesk build` writes "
+            "one there; run it with the same HELPDESK_SEARCH_INDEX and HELPDESK_PORTAL_DIR "
+            "as this server."
+        )
+    return missing
 
 
 def start_worker_process() -> subprocess.Popen:

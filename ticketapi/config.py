@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from helpdesk.search.store import default_index_dir
+from helpdesk import shared_settings
+from helpdesk.shared_settings import ConfigError
 
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"
@@ -50,10 +51,6 @@ def time_zone(environ: Mapping[str, str]) -> str:
 
 
 SYNCHRONOUS_MODES = ("NORMAL", "FULL", "EXTRA")
-
-
-class ConfigError(ValueError):
-    """A HELPDESK_* variable holds a value the helpdesk cannot use."""
 
 
 def choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
@@ -99,7 +96,8 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
     redis_url = environ.get("HELPDESK_REDIS_URL") or None
     max_mb = float(environ.get("HELPDESK_MAX_ATTACHMENT_MB", "20"))
     smtp = smtp_url(environ)
-    portal_dir = overrides.get("PORTAL_DIR") or environ.get("HELPDESK_PORTAL_DIR", "output")
+    # The settings the build reads too come from one place (helpdesk/shared_settings.py).
+    portal_dir = shared_settings.portal_dir(overrides.get("PORTAL_DIR"), environ)
     return {
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(environ, instance),
@@ -118,15 +116,14 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         "MAX_ATTACHMENT_BYTES": int(max_mb * 1024 * 1024),
         # The request limit leaves room for the multipart envelope around one file.
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024) + 64 * 1024,
-        "PORTAL_DIR": portal_dir,
-        # The same rule as the build's: beside the portal's output folder, never inside it.
-        "SEARCH_INDEX": environ.get("HELPDESK_SEARCH_INDEX") or str(default_index_dir(portal_dir)),
+        "PORTAL_DIR": str(portal_dir),
+        "SEARCH_INDEX": str(shared_settings.search_index_dir(portal_dir, environ)),
         "SEARCH_RATE_LIMIT": environ.get("HELPDESK_SEARCH_RATE_LIMIT", DEFAULT_SEARCH_LIMIT),
         "DEFLECTION_RATE_LIMIT": environ.get(
             "HELPDESK_DEFLECTION_RATE_LIMIT", DEFAULT_DEFLECTION_LIMIT
         ),
         # The portal's public address, for absolute links; none: the address asked for.
-        "SITE_URL": (environ.get("HELPDESK_SITE_URL") or "").rstrip("/") or None,
+        "SITE_URL": shared_settings.site_url(environ),
         # The portal's form posts check their CSRF token explicitly (ticketapi/portal). The
         # token is good for the browser's session, however long a person takes to write.
         "WTF_CSRF_CHECK_DEFAULT": False,

@@ -226,9 +226,12 @@ TICKETS: list[dict[str, Any]] = [
         ],
     },
     {
+        # The admin's own queue (README: "your queue") is not empty.
         "subject": "Purchase order number on our invoices",
         "user": "cleo@saltmarsh-school.example",
         "source": "email",
+        "agent": ADMIN_EMAIL,
+        "team": "Billing",
         "status": "awaiting_agent",
         "urgency": 4,
         "labels": [],
@@ -239,6 +242,23 @@ TICKETS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+def sign_ins() -> list[str]:
+    """Who can sign in to the demo, with what, and what each account is for."""
+    agents = [f"    {email:<26}{name}, {' and '.join(teams)}" for email, name, teams, _ in AGENTS]
+    return [
+        f"Sign in as {ADMIN_EMAIL} / {ADMIN_PASSWORD}: the admin, who may do everything "
+        "(agents and their permissions, SLAs, API keys) and has a queue of their own.",
+        f"Agents, each with the password {AGENT_PASSWORD}, work their teams' tickets with the "
+        "permissions the admin gave them:",
+        *agents,
+        f"Portal user {PORTAL_USER} / {USER_PASSWORD}: Maria Keller, a customer who "
+        "administers Harbour Design's workspace and sees her organization's tickets. The "
+        "portal has no sign-in page yet: get her token from POST /api/v1/auth/token, then "
+        "GET /api/v1/tickets with it.",
+        "Everyone signs in to the API with POST /api/v1/auth/token (README.md, Agents' guide).",
+    ]
 
 
 def load(progress: Callable[[str], None] = lambda _text: None) -> dict[str, int]:

@@ -21,7 +21,8 @@ from pelican.log import console as pelican_console
 from helpdesk.publish.check import Summary, check
 from helpdesk.publish.problems import Report, display_path
 from helpdesk.publish.progress import Steps
-from helpdesk.search.store import IndexStore, default_index_dir
+from helpdesk.search.store import IndexStore
+from helpdesk.shared_settings import search_index_dir
 
 LOCATED = re.compile(r"^(?P<path>[^\s:]+):(?:(?P<line>\d+):)? (?P<message>.+)$", re.DOTALL)
 
@@ -143,9 +144,8 @@ def search_index(settings: dict) -> IndexStore | None:
     """The search index this build updates, if the search_index plugin is on."""
     if "search_index" not in settings.get("PLUGINS", ()):
         return None
-    configured = settings.get("SEARCH_INDEX_DIR")
-    output = Path(settings["OUTPUT_PATH"])
-    return IndexStore(Path(configured).resolve() if configured else default_index_dir(output))
+    output, configured = settings["OUTPUT_PATH"], settings.get("SEARCH_INDEX_DIR")
+    return IndexStore(search_index_dir(output, configured=configured))
 
 
 def count_documents(content: Path) -> int:

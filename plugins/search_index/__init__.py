@@ -4,6 +4,8 @@ Settings:
 
 * SEARCH_INDEX_DIR: the index folder (default: `search-index` beside the output folder,
   never inside it: restricted articles are in the index, and the output is public).
+  HELPDESK_SEARCH_INDEX wins over it, as it does for the ticketapi that reads the index
+  (helpdesk/shared_settings.py).
 * SEARCH_INDEX_FULL: True indexes everything again; by default only changed documents are.
 * SEARCH_INDEX_STAGE: set by `helpdesk build`, which publishes the new index only when the
   whole build succeeds; plain `pelican` publishes it at the end of its run.
@@ -19,7 +21,7 @@ from pathlib import Path
 from pelican import signals
 
 from helpdesk.search.indexer import Document, start_indexing
-from helpdesk.search.store import default_index_dir
+from helpdesk.shared_settings import search_index_dir
 
 logger = logging.getLogger(__name__)
 #: Where each generator keeps its documents, and their section when the reader set none.
@@ -29,8 +31,8 @@ _job: dict = {}
 
 
 def index_dir(settings: dict) -> Path:
-    configured = settings.get("SEARCH_INDEX_DIR")
-    return Path(configured) if configured else default_index_dir(Path(settings["OUTPUT_PATH"]))
+    """HELPDESK_SEARCH_INDEX, else SEARCH_INDEX_DIR, else beside the output: as the ticketapi."""
+    return search_index_dir(settings["OUTPUT_PATH"], configured=settings.get("SEARCH_INDEX_DIR"))
 
 
 def to_document(content, section: str) -> Document:
