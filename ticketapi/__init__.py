@@ -49,11 +49,13 @@ def create_app(config: Mapping | None = None) -> APIFlask:
 
 
 def register_blueprints(app: APIFlask) -> None:
+    from ticketapi.agent import errors as agent_errors
     from ticketapi.auth.views import bp as auth
     from ticketapi.community.views import bp as community
     from ticketapi.jobs.views import bp as jobs
     from ticketapi.notifications.views import bp as notifications
     from ticketapi.people.views import bp as people
+    from ticketapi.portal import errors as portal_errors
     from ticketapi.portal.views import bp as portal
     from ticketapi.search.views import bp as search
     from ticketapi.slas.views import bp as slas
@@ -76,6 +78,9 @@ def register_blueprints(app: APIFlask) -> None:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    # Where people browse, errors are pages of their family; everywhere else, JSON.
+    portal_errors.init_app(app)
+    agent_errors.init_app(app)
     if app.config.get("SERVE_PORTAL"):
         from ticketapi.site import bp as site
 
