@@ -58,6 +58,7 @@ def register_blueprints(app: APIFlask) -> None:
     from ticketapi.portal import errors as portal_errors
     from ticketapi.portal.views import bp as portal
     from ticketapi.search.views import bp as search
+    from ticketapi.settings.views import bp as desk_settings
     from ticketapi.slas.views import bp as slas
     from ticketapi.snippets.views import bp as snippets
     from ticketapi.tasks.views import bp as tasks
@@ -73,6 +74,7 @@ def register_blueprints(app: APIFlask) -> None:
         jobs,
         slas,
         notifications,
+        desk_settings,
         search,
         portal,
     )

@@ -11,6 +11,7 @@ from flask import Blueprint
 
 from tests.ticketapi.portal.pages import page_of, text_of
 from ticketapi import create_app
+from ticketapi.extensions import db
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 API_CLIENT = {"Accept": "application/json"}
@@ -32,7 +33,14 @@ def raising(app, portal_dir):
     for name, path in RAISES.items():
         broken.add_url_rule(path, f"raise_{name}", fail)
     served.register_blueprint(broken)
-    return served.test_client()
+    yield served.test_client()
+    dispose(served)
+
+
+def dispose(served) -> None:
+    """Close the second app's database connections before it goes (PostgreSQL warns)."""
+    with served.app_context():
+        db.engine.dispose()
 
 
 def assert_portal_page(response, status: int, title: str):
@@ -157,9 +165,16 @@ def test_when_the_theme_itself_fails_the_error_is_still_a_page(app, world, monke
 # Served with the built portal, as `helpdesk serve` does (its catch-all route matches first).
 
 
-def test_with_the_portal_served_alongside_errors_keep_their_family(app, portal_dir):
+@pytest.fixture
+def serving(app, portal_dir):
+    """The ticketapi serving the built portal too, as `helpdesk serve` does."""
     served = create_app({**app.config, "SERVE_PORTAL": True, "PORTAL_DIR": portal_dir})
-    client = served.test_client()
+    yield served.test_client()
+    dispose(served)
+
+
+def test_with_the_portal_served_alongside_errors_keep_their_family(serving):
+    client = serving
     assert_portal_page(
         client.get("/portal/xyz", headers=BROWSER), 404, "We could not find that page"
     )
