@@ -173,3 +173,9 @@ def test_every_glossary_annotation_points_at_an_entry_of_the_glossary_page(site)
         assert annotation["href"] == f"/glossary/#{annotation['data-glossary']}"
         assert annotation.find_parent(["h1", "h2", "h3", "pre", "code", "nav"]) is None, url
     assert site.pages["/glossary/"].soup.select("a[data-glossary]") == []
+
+
+def test_search_landmarks_on_a_page_have_names_of_their_own(site):
+    for url in ("/", "/404.html", "/kb/"):
+        names = [form.get("aria-label") for form in site.pages[url].soup.select("[role=search]")]
+        assert all(names) and len(names) == len(set(names)), (url, names)

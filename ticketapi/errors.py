@@ -172,9 +172,11 @@ BARE_PAGE = (
 )
 
 
-def page_text(error: HTTPError) -> tuple[str, str]:
+def page_text(
+    error: HTTPError, texts: Mapping[int, tuple[str, str]] = PAGE_TEXTS
+) -> tuple[str, str]:
     """The title and message of an error page: a service's own message when it wrote one."""
-    title, message = PAGE_TEXTS.get(error.status_code, OTHER_PAGE_TEXT)
+    title, message = texts.get(error.status_code, OTHER_PAGE_TEXT)
     if isinstance(error, DomainError):
         message = error.message
     return title, message

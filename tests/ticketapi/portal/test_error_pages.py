@@ -92,11 +92,15 @@ def test_an_unknown_portal_path_is_a_portal_page(world, path, accept):
     response = world.get(path, headers=accept)
     page = assert_portal_page(response, 404, "We could not find that page")
     assert "Try a search" in text_of(page.select_one("main .lead"))
+    # Two search boxes (header, page): screen readers tell the landmarks apart by name.
+    names = [form["aria-label"] for form in page.select("form[role=search]")]
+    assert len(names) == len(set(names)) == 2
 
 
 @pytest.mark.parametrize("path", ["/agent/", "/agent", "/agent/tickets/12"])
 def test_an_unknown_agent_path_is_an_agent_page(world, path):
-    assert_agent_page(world.get(path, headers=BROWSER), 404, "We could not find that page")
+    page = assert_agent_page(world.get(path, headers=BROWSER), 404, "We could not find that page")
+    assert "search" not in text_of(page.select_one("main .lead"))  # there is no search box
 
 
 def test_an_unknown_api_path_stays_json_even_for_a_browser(world):
