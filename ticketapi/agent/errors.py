@@ -6,8 +6,7 @@ from apiflask import HTTPError
 from flask import Flask, Response
 
 from ticketapi import errors
-from ticketapi.portal import security
-from ticketapi.portal.theme import render
+from ticketapi.portal.errors import themed_error_page
 
 PREFIX = "/agent/"
 #: The agents' pages have no search box to point to.
@@ -22,11 +21,7 @@ TEXTS = {
 
 def error_page(error: HTTPError) -> Response:
     """The agents' page for an error on any path under /agent/."""
-    title, message = errors.page_text(error, TEXTS)
-    body = render("agent/error.html", status=error.status_code, title=title, message=message)
-    response = Response(body, error.status_code, errors.page_headers(error), mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return security.page_headers(response)
+    return themed_error_page("agent/error.html", error, TEXTS)
 
 
 def init_app(app: Flask) -> None:

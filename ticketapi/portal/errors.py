@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from apiflask import HTTPError
 from flask import Flask, Response
 
@@ -14,8 +16,15 @@ PREFIX = "/portal/"
 
 def error_page(error: HTTPError) -> Response:
     """The portal's page for an error on any path under /portal/, matched by a route or not."""
-    title, message = errors.page_text(error)
-    body = render("portal/error.html", status=error.status_code, title=title, message=message)
+    return themed_error_page("portal/error.html", error)
+
+
+def themed_error_page(
+    template: str, error: HTTPError, texts: Mapping[int, tuple[str, str]] = errors.PAGE_TEXTS
+) -> Response:
+    """An error drawn with one of the theme's templates, with the pages' security headers."""
+    title, message = errors.page_text(error, texts)
+    body = render(template, status=error.status_code, title=title, message=message)
     response = Response(body, error.status_code, errors.page_headers(error), mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return security.page_headers(response)
