@@ -14,11 +14,12 @@ OUTPUT ?= output
 SETTINGS ?= pelicanconf.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the test suite needs: Chromium for the browser tests, without the desktop
-# packages it recommends (udev, avahi, printer tools) but with the fonts it recommends.
-DEBIAN_PACKAGES := chromium
+# packages it recommends (udev, avahi, printer tools) but with the fonts it recommends; npm
+# for axe-core.
+DEBIAN_PACKAGES := chromium npm
 DEBIAN_EXTRAS := fonts-liberation
 
-.PHONY: install system-deps run html devserver check lint format test bench screenshots clean
+.PHONY: install system-deps node-deps run html devserver check lint format test bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -28,6 +29,13 @@ $(VENV)/.installed: pyproject.toml
 	@[ -x $(BIN)/python ] || { echo "Creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# axe-core (package.json, pinned in package-lock.json) for the accessibility tests.
+node-deps: system-deps node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 system-deps:
@@ -60,7 +68,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install system-deps lint
+test: install system-deps node-deps lint
 	@if $(BIN)/python -c 'import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()' \
 		"$(REDIS_TEST_URL)" 2>/dev/null; then \
 		echo "Redis answers at $(REDIS_TEST_URL): the shared rate-limit test runs against it"; \

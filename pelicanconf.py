@@ -113,11 +113,13 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-# The dynamic half (ticketapi) owns these prefixes; the theme links into them.
+# The dynamic half (ticketapi) owns these prefixes; the theme links into them. Only pages the
+# ticketapi serves are named here: the theme shows a link (Community, My tickets, the articles'
+# "Was this helpful?" form) only when its key is present, so no link leads to an error page.
+# Add "community": "/portal/community/", "my_tickets": "/portal/tickets/" and
+# "feedback": "/portal/kb/feedback" when the ticketapi serves them.
 PORTAL_LINKS = {
-    "community": "/portal/community/",
     "submit": "/portal/tickets/new",
-    "my_tickets": "/portal/tickets/",
     "search": "/portal/search",
     # The JSON routes the theme's search.js calls (search as you type, "this answered my question").
     "search_api": "/api/v1/search",

@@ -49,13 +49,16 @@ def create_app(config: Mapping | None = None) -> APIFlask:
 
 
 def register_blueprints(app: APIFlask) -> None:
+    from ticketapi.agent import errors as agent_errors
     from ticketapi.auth.views import bp as auth
     from ticketapi.community.views import bp as community
     from ticketapi.jobs.views import bp as jobs
     from ticketapi.notifications.views import bp as notifications
     from ticketapi.people.views import bp as people
+    from ticketapi.portal import errors as portal_errors
     from ticketapi.portal.views import bp as portal
     from ticketapi.search.views import bp as search
+    from ticketapi.settings.views import bp as desk_settings
     from ticketapi.slas.views import bp as slas
     from ticketapi.snippets.views import bp as snippets
     from ticketapi.tasks.views import bp as tasks
@@ -71,11 +74,15 @@ def register_blueprints(app: APIFlask) -> None:
         jobs,
         slas,
         notifications,
+        desk_settings,
         search,
         portal,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    # Where people browse, errors are pages of their family; everywhere else, JSON.
+    portal_errors.init_app(app)
+    agent_errors.init_app(app)
     if app.config.get("SERVE_PORTAL"):
         from ticketapi.site import bp as site
 

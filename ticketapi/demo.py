@@ -284,11 +284,13 @@ def load(progress: Callable[[str], None] = lambda _text: None) -> dict[str, int]
 
 def _domain_loaders():
     from ticketapi.community import demo as community
+    from ticketapi.settings import demo as settings
     from ticketapi.slas import demo as slas
     from ticketapi.snippets import demo as snippets
     from ticketapi.tasks import demo as tasks
 
     return [
+        ("default team for submissions", settings.load),
         ("snippets", snippets.load),
         ("tasks", tasks.load),
         ("community records", community.load),

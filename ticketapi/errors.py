@@ -1,12 +1,24 @@
-"""One JSON error shape for the whole API: `{error: {code, message, fields?}}`."""
+"""One JSON error shape for the whole API: `{error: {code, message, fields?}}`.
+
+Errors under the prefixes where people browse (`/portal/`, `/agent/`) are pages instead:
+each family of pages registers how it draws them (`add_page_family`), and the one error
+processor chooses by the request's path, whatever route matched or did not.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
+from html import escape
 from typing import Any
 
 from apiflask import APIFlask, HTTPError
-from flask import Request, g, request
+from flask import Flask, Request, Response, current_app, g, request
+
+logger = logging.getLogger(__name__)
+
+#: Draws an error as an HTML page of one family (the portal's, the agents').
+PageRenderer = Callable[[HTTPError], Response]
 
 CODES = {
     400: "bad_request",
@@ -97,11 +109,91 @@ def _parses(req: Request) -> bool:
     return req.get_json(silent=True) is not None or not req.get_data()
 
 
+def add_page_family(app: Flask, prefix: str, render: PageRenderer) -> None:
+    """Errors for paths under `prefix` (e.g. "/portal/") are pages drawn by `render`, not JSON."""
+    app.extensions.setdefault("error_pages", {})[prefix.rstrip("/")] = render
+
+
+def page_family(path: str) -> PageRenderer | None:
+    """How errors are drawn for this path, or None where they are the API's JSON."""
+    for prefix, render in current_app.extensions.get("error_pages", {}).items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return render
+    return None
+
+
+def error_page(render: PageRenderer, error: HTTPError) -> Response:
+    """The family's page; if drawing it fails too, a bare page that still is a page."""
+    try:
+        return render(error)
+    except Exception:
+        logger.exception("The error page for %s %s failed", error.status_code, request.path)
+    title, message = page_text(error)
+    body = BARE_PAGE.format(status=error.status_code, title=escape(title), message=escape(message))
+    return Response(body, error.status_code, page_headers(error), mimetype="text/html")
+
+
+#: What a person is told on an error page: a title, and what to do next.
+PAGE_TEXTS = {
+    400: (
+        "That request did not make sense",
+        "Go back, reload the page and try again.",
+    ),
+    401: ("Sign in first", "This page is for people who have signed in."),
+    403: ("You may not do that", "Ask us if you think you should be able to."),
+    404: (
+        "We could not find that page",
+        "It may have moved, or the link may be mistyped. Try a search, or start again from "
+        "the help centre home.",
+    ),
+    405: (
+        "That cannot be done here",
+        "This address does not accept that kind of request. Go back and follow a link, or "
+        "send the page's form again.",
+    ),
+    413: (
+        "That was too large",
+        "What you sent is larger than we accept: make it smaller and try again.",
+    ),
+    429: ("Too many requests", "Wait a few minutes, then try again."),
+    500: (
+        "Something went wrong on our side",
+        "We could not show this page, and it is not something you did. Try again in a minute.",
+    ),
+}
+OTHER_PAGE_TEXT = ("Something is not right", "Go back and try again.")
+#: Headers of an error that a page keeps (the API's answers keep all of them).
+PAGE_HEADERS = ("Allow", "Retry-After")
+BARE_PAGE = (
+    '<!doctype html><html lang="en"><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>{status} {title}</title><main><h1>{title}</h1><p>{message}</p>"
+    '<p><a href="/">Help centre home</a></p></main></html>'
+)
+
+
+def page_text(
+    error: HTTPError, texts: Mapping[int, tuple[str, str]] = PAGE_TEXTS
+) -> tuple[str, str]:
+    """The title and message of an error page: a service's own message when it wrote one."""
+    title, message = texts.get(error.status_code, OTHER_PAGE_TEXT)
+    if isinstance(error, DomainError):
+        message = error.message
+    return title, message
+
+
+def page_headers(error: HTTPError) -> dict[str, str]:
+    """The error's headers that mean something to a browser (Allow, Retry-After)."""
+    return {name: value for name, value in (error.headers or {}).items() if name in PAGE_HEADERS}
+
+
 def init_app(app: APIFlask) -> None:
     app.spec_processor(document_errors)
 
     @app.error_processor
-    def to_json(error: HTTPError):
+    def to_answer(error: HTTPError):
+        if (render := page_family(request.path)) is not None:
+            return error_page(render, error)
         if error.status_code == 403 and _anonymous():
             # Refused for want of a sign-in: say so, as HTTP means 401 to.
             error = Unauthorized(f"Sign in first. {error.message}")

@@ -154,6 +154,10 @@ can_manage_agents = is_admin
 # Background jobs.
 can_manage_jobs = is_admin
 
+# The help desk's settings (the default team for submissions): agents read, admins change.
+can_view_settings = is_agent
+can_change_settings = is_admin
+
 # Notifications. Settings: the target is the Agent they belong to; an agent keeps their
 # own, admins keep everyone's. Mail about a ticket goes only to agents who may see it,
 # whatever made them a recipient (their team or follow may have changed since).

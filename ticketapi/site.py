@@ -5,18 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
+from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
+
+#: The ticketapi's own prefixes: never files of the portal.
+DYNAMIC = ("api", "agent", "portal")
+
+
+class PortalPath(PathConverter):
+    """A path of the static portal: anything but the ticketapi's own prefixes, so an unknown
+    /portal/… or /api/… path (or method) is answered by its own family, not as a file."""
+
+    regex = r"(?!(?:" + "|".join(DYNAMIC) + r")(?:/|$))[^/].*?"
+
 
 bp = Blueprint("site", __name__)
 
 
+@bp.record_once
+def add_converter(state) -> None:
+    state.app.url_map.converters["portal_path"] = PortalPath
+
+
 @bp.get("/", defaults={"path": ""})
-@bp.get("/<path:path>")
+@bp.get("/<portal_path:path>")
 def portal_file(path: str):
     """Serve a file of the portal, `index.html` for a folder, the portal's 404 page otherwise."""
     root = Path(current_app.config["PORTAL_DIR"]).resolve()
-    if path.startswith(("api/", "agent/", "portal/")):
-        abort(404)
     target = safe_join(str(root), path)
     if target is not None:
         candidate = Path(target)

@@ -130,3 +130,30 @@ def test_code_highlighting_has_light_and_dark_colours(site, settings_for):
     css = (site.root / "output" / "theme" / "css" / "pygments.css").read_text()
     assert ".highlight" in css
     assert "@media (prefers-color-scheme: dark)" in css
+
+
+def test_links_to_dynamic_pages_appear_only_when_portal_links_name_them(site, settings_for):
+    served = {"submit": "/portal/tickets/new", "search": "/portal/search"}
+    assert build(settings_for(site.root, PORTAL_LINKS=served)).ok
+    home = soup(site.root / "output" / "index.html")
+    article = soup(site.root / "output" / "kb" / "billing" / "refunds" / "index.html")
+    dynamic = [a["href"] for a in home.find_all("a") if a["href"].startswith("/portal/")]
+    assert set(dynamic) == {"/portal/tickets/new"}
+    assert "Community" not in home.select_one("header nav").get_text()
+    assert article.select("section.feedback form") == []
+
+    more = {
+        **served,
+        "community": "/portal/community/",
+        "my_tickets": "/portal/tickets/",
+        "feedback": "/portal/kb/feedback",
+    }
+    assert build(settings_for(site.root, PORTAL_LINKS=more)).ok
+    home = soup(site.root / "output" / "index.html")
+    article = soup(site.root / "output" / "kb" / "billing" / "refunds" / "index.html")
+    nav = {a.get_text(): a["href"] for a in home.select("header nav a")}
+    assert nav["Community"] == "/portal/community/"
+    assert nav["My tickets"] == "/portal/tickets/"
+    assert home.find("a", string="Ask the community")["href"] == "/portal/community/"
+    form = article.select_one("section.feedback form")
+    assert (form["method"], form["action"]) == ("post", "/portal/kb/feedback")

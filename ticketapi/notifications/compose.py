@@ -93,7 +93,18 @@ def headers(ticket: Ticket) -> dict[str, str]:
 # The events, each a Notice.
 
 
-def ticket_for_team(ticket: Ticket, team_name: str, by: str, *, opened: bool) -> Notice:
+def ticket_for_team(
+    ticket: Ticket, team_name: str, by: str, *, opened: bool, submitted: bool = False
+) -> Notice:
+    if submitted:
+        requester = one_line(ticket.user.name, 200)
+        return Notice(
+            f"New ticket for {team_name}",
+            (
+                f"{requester} submitted ticket {ticket.ref} ({ticket.source}). New tickets "
+                f"from the portal and the API go to {team_name}.",
+            ),
+        )
     if opened:
         return Notice(
             f"New ticket for {team_name}", (f"{by} opened ticket {ticket.ref} for {team_name}.",)

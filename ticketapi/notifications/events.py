@@ -115,8 +115,11 @@ def send_routed(
     if team_id is not None and (team := db.session.get(Team, team_id)) is not None:
         reason = f"you are a member of the team {team.name}"
         audiences.append(Audience("new_ticket_for_team", frozenset(team.agent_ids), reason))
+        # Opened by no agent: a submission (the portal, the public API), routed to the
+        # team by the help desk's settings; news from its requester.
+        submitted = opened and by_agent_id is None
         notices["new_ticket_for_team"] = compose.ticket_for_team(
-            ticket, team.name, by_name, opened=opened
+            ticket, team.name, by_name, opened=opened, submitted=submitted
         )
     for agent, audience in recipients(ticket, audiences, actor_agent_id=by_agent_id):
         _send(ticket, agent.email, notices[audience.preference], audience.reason)

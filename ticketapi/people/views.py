@@ -6,6 +6,7 @@ from apiflask import APIBlueprint
 
 from ticketapi.api import SECURED, committed
 from ticketapi.auth.current import current_actor
+from ticketapi.extensions import db
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.people import schemas, services, staff
 from ticketapi.timeutil import utcnow
@@ -182,3 +183,12 @@ def get_team(team_id: int):
 @bp.doc(summary="Change a team (admins)", **SECURED)
 def update_team(team_id: int, json_data):
     return committed(staff.save_team(current_actor(), json_data, team_id))
+
+
+@bp.delete("/teams/<int:team_id>")
+@bp.output({}, status_code=204)
+@bp.doc(summary="Delete a team no open ticket, SLA or setting depends on (admins)", **SECURED)
+def delete_team(team_id: int):
+    staff.delete_team(current_actor(), team_id)
+    db.session.commit()
+    return ""

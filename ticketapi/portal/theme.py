@@ -26,8 +26,10 @@ from helpdesk.publish import settings as portal_settings
 
 logger = logging.getLogger(__name__)
 
-#: Our templates first (all under `portal/`, so none shadows a theme template), then the theme.
+#: The families' templates first (under `portal/` and `agent/`, so none shadows a theme
+#: template), then the theme.
 PORTAL_TEMPLATES = Path(__file__).parent / "templates"
+AGENT_TEMPLATES = Path(__file__).parent.parent / "agent" / "templates"
 THEME_TEMPLATES = ENGINE_ROOT / "theme" / "templates"
 
 
@@ -70,7 +72,8 @@ def load_theme(portal_dir: Path, stamp: tuple[int, int] | None) -> Theme:
         built = portal_context.portal_context(portal_settings.load())
     environment = Environment(
         loader=ChoiceLoader(
-            [FileSystemLoader(PORTAL_TEMPLATES), FileSystemLoader(THEME_TEMPLATES)]
+            [FileSystemLoader(folder) for folder in (PORTAL_TEMPLATES, AGENT_TEMPLATES)]
+            + [FileSystemLoader(THEME_TEMPLATES)]
         ),
         **built["jinja"],
         # Whatever the build's settings say, these pages print untrusted text: escape it.

@@ -12,6 +12,7 @@ from ticketapi.extensions import db, limiter
 from ticketapi.people.services import anonymous_actor
 from ticketapi.permissions import Actor
 from ticketapi.portal import forms, results, security
+from ticketapi.portal.errors import error_page
 from ticketapi.portal.theme import render
 from ticketapi.search.services import MAX_QUERY_CHARS, search_articles
 from ticketapi.tickets import services as tickets
@@ -98,15 +99,12 @@ def ticket_form(typed, *, errors=None, problem=None, closed=False, status=200):
     return page, status, {"Cache-Control": "no-store"}
 
 
-@bp.errorhandler(HTTPException)
-@bp.errorhandler(HTTPError)
-def error_page(error):
-    """An error on a portal page is a page of the portal, not the API's JSON."""
-    status = error.code if isinstance(error, HTTPException) else error.status_code
-    if status == 429 and request.endpoint == "portal.submit_ticket":
+@bp.errorhandler(429)
+def too_many_requests(error: HTTPException):
+    """Sent too many tickets: the form again, everything typed still there."""
+    if request.endpoint == "portal.submit_ticket":
         problem = (
             "You have sent many tickets in a short time: wait a few minutes, then send this one."
         )
         return ticket_form(forms.typed(request.form), problem=problem, status=429)
-    message = error.description if isinstance(error, HTTPException) else error.message
-    return render("portal/error.html", status=status, message=message), status
+    return error_page(HTTPError(429, headers=dict(error.get_headers())))

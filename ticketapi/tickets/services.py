@@ -20,6 +20,7 @@ from ticketapi.extensions import db
 from ticketapi.people import services as people
 from ticketapi.people.models import Agent, Team, User
 from ticketapi.permissions import Actor
+from ticketapi.settings import services as desk_settings
 from ticketapi.slas.models import TicketSla, TicketSlaDue
 from ticketapi.tickets import history, reactions, search, search_query
 from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
@@ -69,11 +70,13 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
             raise Forbidden("Opening tickets for users needs the tickets.edit permission.")
         user = _requester_for_agent(actor, values, now=now)
         source = values.get("source") or "agent"
+        team_id = None  # the agent's own choice, among the changes below
     else:
         if not rules.can_submit_ticket(actor):
             raise Forbidden("Submitting tickets is not open to you: please contact us another way.")
         user = _requester_for_portal(actor, values, now=now)
         source = "portal"
+        team_id = desk_settings.default_team_id()  # so that someone is told of it
     subject = values["subject"].strip()
     if not subject or not values["message"].strip():
         blank = {f: "Must not be blank." for f in ("subject", "message") if not values[f].strip()}
@@ -85,13 +88,15 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
         urgency=values.get("urgency", 5),
         user=user,
         organization_id=user.organization_id,
+        team_id=team_id,
         created_at=now,
         updated_at=now,
         status_changed_at=now,
     )
     ticket.cc = [user_by_email(email, now=now) for email in values.get("cc", [])]
     _insert_with_unique_ref(ticket)
-    history.record(ticket, actor, "opened", now=now, status=ticket.status, source=source)
+    routed = {"team_id": team_id} if team_id is not None else {}
+    history.record(ticket, actor, "opened", now=now, status=ticket.status, source=source, **routed)
     message = Message(
         ticket_id=ticket.id,
         body=values["message"],

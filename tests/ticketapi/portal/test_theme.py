@@ -12,7 +12,7 @@ from helpdesk.publish import context as portal_context
 from tests.ticketapi.portal.pages import page_of, text_of
 
 #: Set by the page that includes the template, not by the build.
-PAGE_VARIABLES = {"active_section", "search_id", "search_query"}
+PAGE_VARIABLES = {"active_section", "search_id", "search_query", "search_landmark"}
 
 
 def head_assets(page) -> list[str]:
