@@ -24,3 +24,32 @@ class FailedJob(db.Model):
     first_failed_at: Mapped[datetime]
     last_failed_at: Mapped[datetime]
     retried_at: Mapped[datetime | None]
+
+
+class OutboxEntry(db.Model):
+    """The jobs one committed transaction asked for, kept until a relay hands them to the queue.
+
+    Written in the transaction it belongs to: a rollback takes its jobs with it, a commit
+    keeps them even when the queue cannot be reached (see jobs/outbox.py).
+    """
+
+    __tablename__ = "job_outbox"
+    # Ids never come back (SQLite would otherwise give a deleted last row's id to the next
+    # one): the process that wrote a row deletes it by that id once its jobs are queued.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # [{"id": task id, "name": job, "args": [...], "kwargs": {...}, "eta": ISO time or null}]
+    jobs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class JobRun(db.Model):
+    """A run of a job declared `once=True`: a second copy of the same task does nothing."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (Index("ix_job_runs_ran_at", "ran_at"),)
+
+    task_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(200))
+    ran_at: Mapped[datetime]
