@@ -180,10 +180,8 @@ def relay_pending(queue: JobQueue, *, batch: int = 100) -> int:
         done: list[int] = []
         try:
             for row in rows:
-                for job in row.jobs:
-                    _push_or_keep(queue, job)
+                relayed += sum(_push_or_keep(queue, job) for job in row.jobs)
                 done.append(row.id)
-                relayed += len(row.jobs)
         finally:
             if done:
                 db.session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(done)))
@@ -192,10 +190,10 @@ def relay_pending(queue: JobQueue, *, batch: int = 100) -> int:
             return relayed
 
 
-def _push_or_keep(queue: JobQueue, job: dict[str, Any]) -> None:
+def _push_or_keep(queue: JobQueue, job: dict[str, Any]) -> bool:
     if job["name"] in JOBS:
         queue.push(job)
-        return
+        return True
     # Its module is gone (a downgrade, a plugin removed): kept for an admin, not retried
     # every few seconds, and no reason to hold up the rows behind it.
     logger.error("Outbox job %s is declared by no module: kept as a failed job", job["name"])
@@ -210,3 +208,4 @@ def _push_or_keep(queue: JobQueue, job: dict[str, Any]) -> None:
             last_failed_at=now,
         )
     )
+    return False
