@@ -202,6 +202,7 @@ def supervise_worker():
     )
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    log.propagate = False  # not twice where `db upgrade` set up logging (alembic.ini)
     supervisor = WorkerSupervisor(start_worker_process)
     supervisor.start()
     return supervisor

@@ -70,7 +70,7 @@ class WorkerSupervisor:
             if time.monotonic() - started >= self.healthy_after:
                 backoff = self.first_backoff
             logger.error(
-                "The job worker (pid %d) %s; starting a new one in %.0f s",
+                "The job worker (pid %d) %s; starting a new one in %g s",
                 process.pid,
                 describe_exit(code),
                 backoff,
