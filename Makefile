@@ -13,8 +13,9 @@ CONTENT ?= content
 OUTPUT ?= output
 SETTINGS ?= pelicanconf.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the test suite needs: Chromium for the browser tests.
-DEBIAN_PACKAGES := chromium
+# Debian packages the test suite needs: Chromium for the browser tests, redis-server for
+# the job tests that stop and start a Redis of their own.
+DEBIAN_PACKAGES := chromium redis-server
 
 .PHONY: install system-deps run html devserver check lint format test bench screenshots clean
 

@@ -30,13 +30,11 @@ class OutboxEntry(db.Model):
     """The jobs one committed transaction asked for, kept until a relay hands them to the queue.
 
     Written in the transaction it belongs to: a rollback takes its jobs with it, a commit
-    keeps them even when the queue cannot be reached (see jobs/outbox.py).
+    keeps them even when the queue cannot be reached; the workers' relay queues and deletes
+    it (see jobs/outbox.py).
     """
 
     __tablename__ = "job_outbox"
-    # Ids never come back (SQLite would otherwise give a deleted last row's id to the next
-    # one): the process that wrote a row deletes it by that id once its jobs are queued.
-    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # [{"id": task id, "name": job, "args": [...], "kwargs": {...}, "eta": ISO time or null}]

@@ -3,46 +3,47 @@
 `enqueue_after_commit` keeps the jobs asked for with the transaction (or savepoint) open at
 the time; when the outermost transaction commits, they are written as one `job_outbox` row
 in that same transaction, so a commit keeps them and a rollback drops them, whether or not
-the queue can be reached. Right after the commit the process that committed hands the row
-to the queue and deletes it (the fast path); what it could not hand over (the queue was
-down, the process died) the workers' relay does within seconds (`relay_pending`).
+the queue can be reached. Web processes never talk to the queue: the workers' relay
+(`relay_pending`, every second) hands the rows to huey and deletes them.
 
-A relay deletes the rows it handed over in the transaction that locked them: several relays
-never hand over one row twice (PostgreSQL: SKIP LOCKED; SQLite: one writer at a time). One
-that dies after handing a job over but before its commit hands it over again: at least
-once, under the same task id, which `once=True` jobs use to run once (jobs/runs.py).
+Several relays never hand over one row twice: on PostgreSQL each locks the rows it takes
+(SKIP LOCKED) until it has deleted them; on SQLite one relay at a time holds a file lock,
+so that the database's write lock is not held while the queue is slow. A relay that dies
+after handing a job over but before deleting its row hands it over again: at least once,
+under the same task id, which `once=True` jobs use to run once (jobs/runs.py).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob, OutboxEntry
-from ticketapi.jobs.queue import JOBS, JobQueue, import_job_modules, job_name, queue_for
+from ticketapi.jobs.queue import JOBS, JobQueue, import_job_modules, job_name
 from ticketapi.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
 
 OUTBOX = OutboxEntry.__table__
-# In `Session.info`: the jobs waiting for the commit, and the row the commit wrote.
+# In `Session.info`: the jobs waiting for the commit.
 PENDING = "jobs.outbox.pending"
-WRITTEN = "jobs.outbox.written"
 
 
 @dataclass(frozen=True)
 class PendingJob:
-    app: Flask
     name: str
     args: tuple
     kwargs: dict
@@ -51,37 +52,28 @@ class PendingJob:
     transaction: SessionTransaction
 
 
-@dataclass(frozen=True)
-class WrittenRow:
-    app: Flask
-    id: int
-    jobs: list[dict[str, Any]]
-
-
 def enqueue_after_commit(
     target: str | Callable, *args, delay: float | None = None, **kwargs
 ) -> None:
     """Queue a job once `db.session` commits (the delay counts from then); never on rollback.
 
-    Outside a transaction the job is written to the outbox in a transaction of its own and
-    queued at once. Returns None: the task does not exist before the commit.
+    Outside a transaction the job is written to the outbox at once, in a transaction of its
+    own. Returns None: the task does not exist before the relay queues it.
     """
     name = job_name(target)
     if name not in JOBS and name not in import_job_modules():
         raise KeyError(f"No job called {name!r} is declared.")
     json.dumps([args, kwargs])  # fail here, in the caller, rather than at the commit
-    app = current_app._get_current_object()
     session = db.session()
     if not session.in_transaction():
-        jobs = [_entry(name, args, kwargs, delay, utcnow())]
+        now = utcnow()
         with db.engine.begin() as connection:
-            row_id = connection.execute(
-                insert(OUTBOX).values(jobs=jobs, created_at=utcnow())
-            ).inserted_primary_key[0]
-        hand_over(WrittenRow(app, row_id, jobs))
+            connection.execute(
+                insert(OUTBOX).values(jobs=[_entry(name, args, kwargs, delay, now)], created_at=now)
+            )
         return None
     transaction = session.get_nested_transaction() or session.get_transaction()
-    pending = PendingJob(app, name, args, kwargs, delay, transaction)
+    pending = PendingJob(name, args, kwargs, delay, transaction)
     session.info.setdefault(PENDING, []).append(pending)
     return None
 
@@ -101,17 +93,9 @@ def _write_outbox(session: Session) -> None:
         return
     now = utcnow()
     jobs = [_entry(job.name, job.args, job.kwargs, job.delay, now) for job in pending]
-    # One row for the whole transaction: one INSERT, whatever the number of jobs.
-    result = session.execute(insert(OUTBOX).values(jobs=jobs, created_at=now))
-    session.info[WRITTEN] = WrittenRow(pending[-1].app, result.inserted_primary_key[0], jobs)
-
-
-@event.listens_for(db.session, "after_commit")
-def _hand_over_committed(session: Session) -> None:
-    if session.get_nested_transaction() is not None:
-        return
-    if (written := session.info.pop(WRITTEN, None)) is not None:
-        hand_over(written)
+    # One row for the whole transaction: one INSERT, whatever the number of jobs; straight
+    # on the connection, since the ORM's bookkeeping would cost more than the INSERT.
+    session.connection().execute(insert(OUTBOX).values(jobs=jobs, created_at=now))
 
 
 @event.listens_for(db.session, "after_soft_rollback")
@@ -128,7 +112,6 @@ def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> No
         # The outermost transaction ended: whatever is still waiting was never committed
         # (a rollback, a session closed without a commit, a commit that failed).
         session.info.pop(PENDING, None)
-        session.info.pop(WRITTEN, None)
 
 
 def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
@@ -139,55 +122,73 @@ def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -
     return False
 
 
-def hand_over(row: WrittenRow) -> None:
-    """The fast path: queue a just-committed row's jobs and delete it, or leave it for a relay.
-
-    The DELETE comes first and its transaction commits only once the jobs are queued: a
-    relay that took the row meanwhile leaves nothing to delete (and nothing is queued
-    twice), and a queue that cannot be reached rolls the DELETE back.
-    """
-    try:
-        queue = queue_for(row.app)
-        with db.engine.begin() as connection:
-            if connection.execute(delete(OUTBOX).where(OUTBOX.c.id == row.id)).rowcount:
-                for job in row.jobs:
-                    queue.push(job)
-    except Exception as exc:
-        # The change is committed and its jobs with it: a 500 would tell the client it failed.
-        names = ", ".join(job["name"] for job in row.jobs)
-        logger.warning(
-            "Could not queue %s now (%s: %s); the worker's relay queues it from the outbox",
-            names,
-            type(exc).__name__,
-            exc,
-        )
-
-
 def relay_pending(queue: JobQueue, *, batch: int = 100) -> int:
     """Queue every job waiting in the outbox and delete its row; return how many jobs.
 
     Raises what the queue raises when it cannot be reached; the rows handed over before
     that are deleted, the others wait for the next pass.
     """
+    if db.engine.dialect.name != "sqlite":
+        return _relay_locking_rows(queue, batch)
+    with _only_relay(Path(queue.app.config["INSTANCE_DIR"]) / "outbox-relay.lock") as alone:
+        return _relay_alone(queue, batch) if alone else 0
+
+
+def _relay_locking_rows(queue: JobQueue, batch: int) -> int:
     relayed = 0
     while True:
+        # Another relay's rows are skipped, not waited for; ours stay locked until deleted.
         rows = db.session.execute(
             select(OutboxEntry.id, OutboxEntry.jobs)
             .order_by(OutboxEntry.id)
             .limit(batch)
-            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer at a time
+            .with_for_update(skip_locked=True)
         ).all()
-        done: list[int] = []
-        try:
-            for row in rows:
-                relayed += sum(_push_or_keep(queue, job) for job in row.jobs)
-                done.append(row.id)
-        finally:
-            if done:
-                db.session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(done)))
-            db.session.commit()
+        relayed += _hand_over(queue, rows)
         if len(rows) < batch:
             return relayed
+
+
+def _relay_alone(queue: JobQueue, batch: int) -> int:
+    relayed = 0
+    while True:
+        rows = db.session.execute(
+            select(OutboxEntry.id, OutboxEntry.jobs).order_by(OutboxEntry.id).limit(batch)
+        ).all()
+        db.session.commit()  # SQLite's write lock is not held while the queue is slow
+        relayed += _hand_over(queue, rows)
+        if len(rows) < batch:
+            return relayed
+
+
+def _hand_over(queue: JobQueue, rows) -> int:
+    """Queue the rows' jobs in order; delete the rows handed over, even when one fails."""
+    relayed = 0
+    done: list[int] = []
+    try:
+        for row in rows:
+            relayed += sum(_push_or_keep(queue, job) for job in row.jobs)
+            done.append(row.id)
+    finally:
+        if done:
+            db.session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(done)))
+        db.session.commit()
+    return relayed
+
+
+@contextmanager
+def _only_relay(path: Path) -> Iterator[bool]:
+    """Whether this relay has the SQLite outbox to itself; another one at it means skip."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing it drops the lock
 
 
 def _push_or_keep(queue: JobQueue, job: dict[str, Any]) -> bool:

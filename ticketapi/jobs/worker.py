@@ -16,9 +16,9 @@ from ticketapi.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
 
-# The relay only picks up what the fast path after a commit could not queue: a few seconds
-# late is fine, and an idle pass is one indexed query.
-RELAY_INTERVAL = 2.0
+# Every job goes through the relay: a mail leaves at most a second (and huey's own polling)
+# after its commit. An idle pass is one query on an empty table.
+RELAY_INTERVAL = 1.0
 PRUNE_INTERVAL = 3600.0
 
 
@@ -33,7 +33,7 @@ class GracefulConsumer(Consumer):
 
 
 class OutboxRelay(threading.Thread):
-    """Every few seconds, queue the jobs left in the outbox (the queue was down, a process died)."""
+    """Every second, queue the jobs committed to the outbox (waiting while the queue is down)."""
 
     def __init__(self, app: Flask, queue: JobQueue, interval: float = RELAY_INTERVAL) -> None:
         super().__init__(name="outbox-relay", daemon=True)

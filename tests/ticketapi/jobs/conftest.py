@@ -12,6 +12,7 @@ import pytest
 from tests.test_devserver import free_port
 from ticketapi.extensions import db
 from ticketapi.jobs.models import OutboxEntry
+from ticketapi.jobs.outbox import relay_pending
 from ticketapi.jobs.queue import JobQueue, close_queue, queue_for
 from ticketapi.timeutil import utcnow
 
@@ -27,15 +28,22 @@ def queue(app) -> JobQueue:
     close_queue(app)
 
 
+def relay(queue: JobQueue) -> int:
+    """Queue what the committed transactions wrote to the outbox, as a worker's relay would."""
+    db.session.commit()  # the test holds no write lock while the relay writes
+    return relay_pending(queue)
+
+
 def drain(queue: JobQueue) -> int:
-    """Run every queued job here, as a consumer would; return how many ran."""
-    db.session.commit()  # the test holds no write lock while the jobs write
+    """Relay the outbox and run every queued job here, as a worker would; return how many ran."""
     queue.register_all()
     ran = 0
-    while (task := queue.huey.dequeue()) is not None:
+    while True:
+        relay(queue)  # the jobs' own jobs (a notification's mail) too
+        if (task := queue.huey.dequeue()) is None:
+            return ran
         queue.huey.execute(task)
         ran += 1
-    return ran
 
 
 def drain_with_retries(queue: JobQueue) -> int:

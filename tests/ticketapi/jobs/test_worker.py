@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import email
-import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from email import policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from tests.test_devserver import free_port, wait_for
 from tests.ticketapi.jobs.conftest import outbox_rows
@@ -164,41 +164,69 @@ def test_serve_runs_queued_jobs_in_its_child_worker(env, tmp_path):
     assert f"Outbound mail is written to {mail}/ as .eml files" in output
 
 
-def test_a_mail_committed_while_the_queue_file_is_unreachable_is_sent_once_by_the_worker(
-    env, caplog
-):
+class Output:
+    """A process's output, read as it comes, so a test can wait for a line."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream) -> None:
+        with stream:  # closed once the process has closed its end
+            for line in stream:
+                self.lines.append(line)
+
+    def has(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    @property
+    def text(self) -> str:
+        self.thread.join(timeout=30)
+        return "".join(self.lines)
+
+
+def test_a_mail_committed_while_the_queue_file_is_locked_is_sent_once_by_the_worker(env):
     instance = Path(env["HELPDESK_INSTANCE_DIR"])
     app = app_for(env)
     with app.app_context():
         upgrade_database()
-    # Where huey's SQLite file belongs, a folder: SQLite cannot open it, as with a full or
-    # unmounted disk.
-    (instance / "jobs.db").mkdir()
-    try:
-        with app.app_context(), caplog.at_level(logging.WARNING, logger="ticketapi.jobs.outbox"):
-            db.session.add(Organization(name="Acme"))
-            message_id = queue_mail(to=["ana@acme.example"], subject="Welcome", text="Hello")
-            db.session.commit()  # the change and its mail are kept
-            assert db.session.scalar(select(Organization.name)) == "Acme"
-            assert outbox_rows() == 1
-            db.session.remove()
-    finally:
-        close_queue(app)
-    assert "Could not queue mail.send_mail now (OperationalError: unable to open" in caplog.text
-    (instance / "jobs.db").rmdir()
-
-    mail = instance / "mail"
     worker = start_worker(env)
+    output = Output(worker)
     try:
+        assert wait_for(lambda: output.has("Huey consumer started")), "the worker never started"
+        # Another process holds huey's SQLite file for writing: no job goes in or out.
+        holder = sqlite3.connect(instance / "jobs.db", isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            with app.app_context():
+                db.session.add(Organization(name="Acme"))
+                message_id = queue_mail(to=["ana@acme.example"], subject="Welcome", text="Hi")
+                db.session.commit()  # the change and its mail are kept
+                assert outbox_rows() == 1
+                db.session.remove()
+            assert wait_for(lambda: output.has("The outbox relay cannot queue jobs")), "no try"
+            with app.app_context():
+                assert outbox_rows() == 1  # kept for the next try
+                db.session.remove()
+        finally:
+            holder.rollback()
+            holder.close()
+        mail = instance / "mail"
         assert wait_for(lambda: list(mail.glob("*.eml"))), "the worker's relay sent nothing"
-        time.sleep(3)  # a relay pass and more: time enough to send it twice
+        time.sleep(3)  # three relay passes: time enough to send it twice
     finally:
-        output = stop(worker)
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
     (eml,) = mail.glob("*.eml")
     assert email.message_from_bytes(eml.read_bytes())["Message-ID"] == message_id
-    assert "Relayed 1 jobs from the outbox to the queue" in output
+    text = output.text
+    assert "The outbox relay cannot queue jobs (OperationalError: database is locked)" in text
+    assert "The outbox relay queues jobs again" in text
+    assert "Relayed 1 jobs from the outbox to the queue" in text
     with app.app_context():
         assert outbox_rows() == 0
+        db.session.remove()
 
 
 def job_worker_of(server_pid: int) -> int | None:

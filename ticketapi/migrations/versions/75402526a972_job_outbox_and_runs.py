@@ -24,9 +24,6 @@ def upgrade():
         sa.Column("jobs", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_outbox")),
-        # Ids never come back (a deleted row's id would otherwise be the next one's on SQLite):
-        # a process deletes the row it wrote by its id once it has queued the jobs.
-        sqlite_autoincrement=True,
     )
     op.create_table(
         "job_runs",
