@@ -15,8 +15,8 @@ SETTINGS ?= pelicanconf.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the test suite needs: Chromium for the browser tests, without the desktop
 # packages it recommends (udev, avahi, printer tools) but with the fonts it recommends; npm
-# for axe-core.
-DEBIAN_PACKAGES := chromium npm
+# for axe-core; redis-server for the job tests that stop and start a Redis of their own.
+DEBIAN_PACKAGES := chromium npm redis-server
 DEBIAN_EXTRAS := fonts-liberation
 
 .PHONY: install system-deps node-deps run html devserver check lint format test bench screenshots clean

@@ -174,14 +174,14 @@ def serve(host: str, port: int, workers: int, threads: int, no_jobs: bool) -> No
         click.secho(f"! {warning}", fg="yellow")
     click.echo(f"Serving http://{host}:{port}/ (API at /api/v1/, Ctrl+C stops it)")
     # The jobs run in a child process of their own: a thread would not survive gunicorn's
-    # forks, and a worker that crashes must not take the web server with it.
-    jobs = None if no_jobs else start_worker_process()
+    # forks, and a worker that crashes must not take the web server with it; one that dies
+    # is started again.
+    jobs = None if no_jobs else supervise_worker()
     try:
         code = run(app, host=host, port=port, workers=workers, threads=threads)
     finally:
         if jobs is not None:
-            jobs.terminate()  # SIGTERM: running jobs finish first
-            jobs.wait(timeout=60)
+            jobs.stop(timeout=60)  # SIGTERM: running jobs finish first
     sys.exit(code)
 
 
@@ -203,9 +203,32 @@ def missing_build(app: Flask) -> list[str]:
     return missing
 
 
+def supervise_worker():
+    import logging
+
+    from ticketapi.jobs.supervisor import WorkerSupervisor
+
+    log = logging.getLogger("ticketapi.jobs.supervisor")
+    handler = logging.StreamHandler()
+    # gunicorn's own format, so the lines read as one log.
+    handler.setFormatter(
+        logging.Formatter(
+            "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s", "%Y-%m-%d %H:%M:%S %z"
+        )
+    )
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False  # not twice where `db upgrade` set up logging (alembic.ini)
+    supervisor = WorkerSupervisor(start_worker_process)
+    supervisor.start()
+    return supervisor
+
+
 def start_worker_process() -> subprocess.Popen:
     command = "from helpdesk.cli import main; main(prog_name='helpdesk')"
-    return subprocess.Popen([sys.executable, "-c", command, "worker"])
+    # Its own session: Ctrl+C in the terminal reaches the web server only, and serve stops
+    # the worker itself (gracefully) rather than the supervisor seeing it die and restarting it.
+    return subprocess.Popen([sys.executable, "-c", command, "worker"], start_new_session=True)
 
 
 @click.command()

@@ -6,20 +6,19 @@ import importlib
 import json
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey
-from huey.api import Huey, TaskWrapper
+from huey.api import Huey, Task, TaskWrapper
 from huey.signals import SIGNAL_ERROR
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
 
-from ticketapi.extensions import db
+from ticketapi.jobs.runs import run_once
 from ticketapi.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
@@ -53,6 +52,9 @@ class Job:
     # A huey crontab: every consumer queues the job on this schedule (it must be idempotent,
     # since several workers each queue it).
     periodic: Callable[[Any], bool] | None = None
+    # A second copy of a task that already ran does nothing (see jobs/runs.py): for jobs
+    # whose work is not safe to repeat, since the outbox's relay delivers at least once.
+    once: bool = False
 
 
 JOBS: dict[str, Job] = {}
@@ -64,6 +66,7 @@ def job(
     retries: int = DEFAULT_RETRIES,
     retry_delay: float = DEFAULT_RETRY_DELAY,
     periodic: Callable[[Any], bool] | None = None,
+    once: bool = False,
 ) -> Callable:
     """Declare a background job: it runs in an app context and retries with backoff."""
 
@@ -74,6 +77,7 @@ def job(
             retries,
             retry_delay,
             periodic,
+            once,
         )
         JOBS[declared.name] = declared
         function.job_name = declared.name
@@ -93,7 +97,7 @@ class JobQueue:
     def task(self, name: str) -> TaskWrapper:
         if name not in self.tasks:
             declared = JOBS[name]  # KeyError: no module declared it
-            run = _in_app(self.app, declared.function)
+            run = _in_app(self.app, declared)
             options = {"name": name, "retries": declared.retries}
             options["retry_delay"] = declared.retry_delay
             if declared.periodic is None:
@@ -116,6 +120,14 @@ class JobQueue:
         self.huey.enqueue(task)
         return task.id
 
+    def push(self, entry: dict[str, Any]) -> None:
+        """Queue one job of an outbox entry, under the task id it was given when asked for."""
+        eta = datetime.fromisoformat(entry["eta"]) if entry.get("eta") else None
+        task = self.task(entry["name"]).task_class(
+            tuple(entry["args"]), entry["kwargs"], id=entry["id"], eta=eta
+        )
+        self.huey.enqueue(task)
+
     def close(self) -> None:
         storage = self.huey.storage
         if hasattr(storage, "pool"):
@@ -124,9 +136,21 @@ class JobQueue:
             storage.close()
 
 
-def _in_app(app: Flask, function: Callable) -> Callable:
+# The id of the task this thread is running, set by huey's pre-execute hook.
+_running_task_id: ContextVar[str | None] = ContextVar("running_task_id", default=None)
+
+
+def _remember_task(task: Task) -> None:
+    _running_task_id.set(task.id)
+
+
+def _in_app(app: Flask, declared: Job) -> Callable:
+    function = declared.function
+
     def run(*args, **kwargs) -> Any:
         with app.app_context():
+            if declared.once and (task_id := _running_task_id.get()) is not None:
+                return run_once(declared.name, task_id, function, args, kwargs)
             return function(*args, **kwargs)
 
     run.__module__ = function.__module__
@@ -151,6 +175,7 @@ def build_queue(app: Flask) -> JobQueue:
         huey = SqliteHuey(name, filename=str(filename), results=False)
     queue = JobQueue(app=app, huey=huey, tasks={})
     huey.signal(SIGNAL_ERROR)(partial(on_error, queue))
+    huey.pre_execute("remember_task")(_remember_task)
     return queue
 
 
@@ -175,83 +200,6 @@ def enqueue(target: str | Callable, *args, delay: float | None = None, **kwargs)
     return queue_for(current_app._get_current_object()).enqueue(
         job_name(target), args, kwargs, delay
     )
-
-
-# Jobs waiting for their transaction to commit, in `Session.info` under this key.
-AFTER_COMMIT = "jobs.after_commit"
-
-
-@dataclass(frozen=True)
-class PendingJob:
-    app: Flask
-    name: str
-    args: tuple
-    kwargs: dict
-    delay: float | None
-    # The innermost transaction (or savepoint) open when the job was asked for.
-    transaction: SessionTransaction
-
-
-def enqueue_after_commit(
-    target: str | Callable, *args, delay: float | None = None, **kwargs
-) -> None:
-    """Queue a job once `db.session` commits; at once outside a transaction; never on rollback.
-
-    Returns None: the task does not exist before the commit.
-    """
-    name = job_name(target)
-    if name not in JOBS and name not in import_job_modules():
-        raise KeyError(f"No job called {name!r} is declared.")
-    json.dumps([args, kwargs])  # fail here, in the caller, rather than at the commit
-    app = current_app._get_current_object()
-    session = db.session()
-    if not session.in_transaction():
-        queue_for(app).enqueue(name, args, kwargs, delay)
-        return None
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    pending = PendingJob(app, name, args, kwargs, delay, transaction)
-    session.info.setdefault(AFTER_COMMIT, []).append(pending)
-    return None
-
-
-@event.listens_for(db.session, "after_commit")
-def _enqueue_committed(session: Session) -> None:
-    if session.get_nested_transaction() is not None:
-        return  # a savepoint was released: the jobs wait for the outer commit
-    for pending in session.info.pop(AFTER_COMMIT, []):
-        try:
-            queue_for(pending.app).enqueue(
-                pending.name, pending.args, pending.kwargs, pending.delay
-            )
-        except Exception:
-            # The change is committed and stays so: a 500 would tell the client it failed.
-            logger.exception(
-                "Could not queue job %s%r after its commit", pending.name, pending.args
-            )
-
-
-@event.listens_for(db.session, "after_soft_rollback")
-def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
-    if pending := session.info.get(AFTER_COMMIT):
-        session.info[AFTER_COMMIT] = [
-            job for job in pending if not _inside(job.transaction, rolled_back)
-        ]
-
-
-@event.listens_for(db.session, "after_transaction_end")
-def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        # The outermost transaction ended: whatever is still waiting was never committed
-        # (a rollback, or a session closed without a commit).
-        session.info.pop(AFTER_COMMIT, None)
-
-
-def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is outer:
-            return True
-        transaction = transaction.parent
-    return False
 
 
 def on_error(queue: JobQueue, _signal: str, task, exc: Exception) -> None:

@@ -11,7 +11,8 @@ from ticketapi import permissions
 from ticketapi.errors import Conflict, Forbidden, NotFound
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob
-from ticketapi.jobs.queue import enqueue_after_commit, import_job_modules
+from ticketapi.jobs.outbox import enqueue_after_commit
+from ticketapi.jobs.queue import import_job_modules
 from ticketapi.permissions import Actor
 
 ERROR_MAX = 20_000

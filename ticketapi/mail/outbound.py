@@ -9,7 +9,8 @@ from email.utils import format_datetime, make_msgid
 
 from flask import current_app
 
-from ticketapi.jobs.queue import enqueue_after_commit, job
+from ticketapi.jobs.outbox import enqueue_after_commit
+from ticketapi.jobs.queue import job
 from ticketapi.mail.addresses import (
     check_extra_headers,
     check_header_value,
@@ -115,7 +116,7 @@ def _fold(name: str, value: str, width: int = 78) -> str:
     return "\n ".join(lines)
 
 
-@job("mail.send_mail")
+@job("mail.send_mail", once=True)
 def send_mail(
     *,
     message_id: str,

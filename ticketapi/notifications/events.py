@@ -15,7 +15,8 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from ticketapi.extensions import db
-from ticketapi.jobs.queue import enqueue_after_commit, job
+from ticketapi.jobs.outbox import enqueue_after_commit
+from ticketapi.jobs.queue import job
 from ticketapi.mail.outbound import queue_mail
 from ticketapi.notifications import compose
 from ticketapi.notifications.services import Audience, recipients
@@ -91,7 +92,7 @@ def message_posted(ticket: Ticket, message: Message) -> None:
 # In a job: find the agents who want to hear it, and queue their mail.
 
 
-@job("notifications.routed")
+@job("notifications.routed", once=True)
 def send_routed(
     ticket_id: int,
     *,
@@ -126,7 +127,7 @@ def send_routed(
     db.session.commit()
 
 
-@job("notifications.user_reply")
+@job("notifications.user_reply", once=True)
 def send_user_reply(ticket_id: int, message_id: int) -> None:
     """Mail the user's reply to the ticket's assignee and followers (one mail each)."""
     ticket = db.session.get(Ticket, ticket_id)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from ticketapi import permissions as rules
 from ticketapi.errors import Conflict, Forbidden, Invalid
 from ticketapi.extensions import db
-from ticketapi.jobs.queue import enqueue_after_commit
+from ticketapi.jobs.outbox import enqueue_after_commit
 from ticketapi.people.models import Organization, Team, Usergroup
 from ticketapi.people.services import get_or_404
 from ticketapi.permissions import Actor

@@ -1,16 +1,18 @@
-"""A job asked for in a transaction is queued once its commit happens, and never after a rollback."""
+"""A job asked for in a transaction is queued once its commit happens, and never after a rollback.
+
+The jobs are written to the outbox by the commit, in the transaction; the relay (a worker's,
+here the tests' `relay`) queues them and deletes their row.
+"""
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
-from tests.ticketapi.jobs.conftest import drain, drain_with_retries
+from tests.ticketapi.jobs.conftest import drain, drain_with_retries, outbox_rows, relay
 from tests.ticketapi.jobs.sample_jobs import fail_until_allowed, write_line
 from ticketapi.extensions import db
 from ticketapi.jobs import services
-from ticketapi.jobs.queue import JobQueue, enqueue_after_commit
+from ticketapi.jobs.outbox import enqueue_after_commit
 from ticketapi.people.models import Organization
 from ticketapi.people.services import agent_actor
 from ticketapi.timeutil import utcnow
@@ -30,11 +32,15 @@ def test_a_job_is_queued_when_the_transaction_commits_and_only_once(queue, tmp_p
         db.session.add(Organization(name="Acme"))
         assert enqueue_after_commit(write_line, str(log), "committed") is None
         db.session.flush()
-        assert queue.huey.pending_count() == 0  # not before the commit
-    assert queue.huey.pending_count() == 1
-    db.session.commit()  # a later commit queues nothing more
+        assert outbox_rows() == 0  # written by the commit, with the change
+    assert outbox_rows() == 1
+    db.session.commit()  # a later commit writes nothing more
     with db.session.begin():
         db.session.add(Organization(name="Beta"))
+    assert outbox_rows() == 1
+    assert relay(queue) == 1
+    assert outbox_rows() == 0  # queued, so deleted
+    assert relay(queue) == 0
     assert queue.huey.pending_count() == 1
     drain(queue)
     assert lines(log) == ["committed"]
@@ -47,7 +53,8 @@ def test_a_rolled_back_transaction_queues_nothing(queue, tmp_path):
         raise Undone
     with db.session.begin():
         db.session.add(Organization(name="Beta"))  # the next transaction commits
-    assert queue.huey.pending_count() == 0
+    assert outbox_rows() == 0
+    assert drain(queue) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Organization)) == 1
 
 
@@ -60,8 +67,10 @@ def test_a_rolled_back_savepoint_drops_only_its_own_jobs(queue, tmp_path):
             raise Undone
         with db.session.begin_nested():
             enqueue_after_commit(write_line, str(log), "in a kept savepoint")
-        assert queue.huey.pending_count() == 0  # a released savepoint is no commit
+        assert outbox_rows() == 0  # a released savepoint is no commit
         enqueue_after_commit(write_line, str(log), "after")
+    assert outbox_rows() == 1  # one row for the transaction
+    assert relay(queue) == 3  # the undone savepoint's job is not among them
     drain(queue)
     assert lines(log) == ["before", "in a kept savepoint", "after"]
 
@@ -73,18 +82,22 @@ def test_a_session_closed_without_commit_queues_nothing(queue, tmp_path):
     db.session.close()
     db.session.add(Organization(name="Beta"))
     db.session.commit()
-    assert queue.huey.pending_count() == 0
+    assert outbox_rows() == 0
+    assert drain(queue) == 0
 
 
-def test_outside_a_transaction_the_job_is_queued_at_once(queue, tmp_path):
+def test_outside_a_transaction_the_job_is_written_at_once(queue, tmp_path):
     db.session.commit()
     enqueue_after_commit(write_line, str(tmp_path / "log"), "now")
-    assert queue.huey.pending_count() == 1
+    db.session.rollback()  # a rollback of what follows cannot undo it
+    assert outbox_rows() == 1
+    assert relay(queue) == 1
 
 
 def test_a_delay_counts_from_the_commit(queue, tmp_path):
     with db.session.begin():
         enqueue_after_commit(write_line, str(tmp_path / "log"), "later", delay=60)
+    relay(queue)
     (task,) = queue.huey.pending()
     assert 55 < (task.eta - utcnow()).total_seconds() <= 60
 
@@ -104,26 +117,11 @@ def test_a_rolled_back_retry_of_a_failed_job_queues_nothing(world, queue, tmp_pa
 
     actor = agent_actor(admin.row)
     services.retry_failed_job(actor, failed_id, now=utcnow())
-    assert queue.huey.pending_count() == 0  # waits for the commit
+    assert outbox_rows() == 0  # waits for the commit
     db.session.rollback()
-    assert queue.huey.pending_count() == 0
+    assert outbox_rows() == 0
 
     retried = services.retry_failed_job(actor, failed_id, now=utcnow())
     assert retried.retried_at is not None  # the rollback undid the first retry entirely
     db.session.commit()
-    assert queue.huey.pending_count() == 1
-
-
-def test_a_queue_that_fails_after_the_commit_leaves_the_change_and_logs_the_job(
-    queue, tmp_path, monkeypatch, caplog
-):
-    def unreachable(*args, **kwargs):
-        raise ConnectionError("Redis is down")
-
-    monkeypatch.setattr(JobQueue, "enqueue", unreachable)
-    with caplog.at_level(logging.ERROR, logger="ticketapi.jobs.queue"), db.session.begin():
-        db.session.add(Organization(name="Acme"))
-        enqueue_after_commit(write_line, str(tmp_path / "log"), "lost")
-    assert db.session.scalar(db.select(Organization.name)) == "Acme"
-    assert "Could not queue job tests.write_line" in caplog.text
-    assert "Redis is down" in caplog.text
+    assert relay(queue) == 1

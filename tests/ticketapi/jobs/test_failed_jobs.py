@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.jobs.conftest import drain, drain_with_retries
+from tests.ticketapi.jobs.conftest import drain, drain_with_retries, outbox_rows
 from tests.ticketapi.jobs.sample_jobs import always_fail, fail_until_allowed, give_up
 from ticketapi.jobs.queue import enqueue
 from ticketapi.timeutil import utcnow
@@ -55,6 +55,7 @@ def test_only_admins_see_and_retry_failed_jobs(world, queue, tmp_path, who, stat
     kwargs = {"who": account} if account else {}
     assert world.get("/api/v1/jobs/failed", **kwargs).status_code == status
     assert world.post(f"/api/v1/jobs/failed/{failed_id}/retry", **kwargs).status_code == status
+    assert outbox_rows() == 0
     assert queue.huey.pending_count() == 0
 
 

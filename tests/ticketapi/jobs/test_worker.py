@@ -5,8 +5,10 @@ from __future__ import annotations
 import email
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from email import policy
 from pathlib import Path
@@ -14,15 +16,19 @@ from pathlib import Path
 import pytest
 
 from tests.test_devserver import free_port, wait_for
-from tests.ticketapi.test_cli import get
+from tests.ticketapi.jobs.conftest import outbox_rows
+from tests.ticketapi.test_cli import get, helpdesk, post_json
 from ticketapi import create_app
+from ticketapi.cli import upgrade_database
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import close_queue, queue_for
 from ticketapi.mail.outbound import queue_mail
+from ticketapi.people.models import Organization
 
 HELPDESK = Path(sys.executable).parent / "helpdesk"
 REPOSITORY = Path(__file__).parents[3]
 REDIS_URL = os.environ.get("HELPDESK_TEST_REDIS_URL")
+ADMIN, PASSWORD = "ada@tidewater.example", "tidewater-admin"
 
 
 @pytest.fixture
@@ -156,3 +162,135 @@ def test_serve_runs_queued_jobs_in_its_child_worker(env, tmp_path):
     assert message["Message-ID"] == message_id
     assert "Worker running jobs from jobs.db" in output
     assert f"Outbound mail is written to {mail}/ as .eml files" in output
+
+
+class Output:
+    """A process's output, read as it comes, so a test can wait for a line."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream) -> None:
+        with stream:  # closed once the process has closed its end
+            for line in stream:
+                self.lines.append(line)
+
+    def has(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    @property
+    def text(self) -> str:
+        self.thread.join(timeout=30)
+        return "".join(self.lines)
+
+
+def test_a_mail_committed_while_the_queue_file_is_locked_is_sent_once_by_the_worker(env):
+    instance = Path(env["HELPDESK_INSTANCE_DIR"])
+    app = app_for(env)
+    with app.app_context():
+        upgrade_database()
+    worker = start_worker(env)
+    output = Output(worker)
+    try:
+        assert wait_for(lambda: output.has("Huey consumer started")), "the worker never started"
+        # Another process holds huey's SQLite file for writing: no job goes in or out.
+        holder = sqlite3.connect(instance / "jobs.db", isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            with app.app_context():
+                db.session.add(Organization(name="Acme"))
+                message_id = queue_mail(to=["ana@acme.example"], subject="Welcome", text="Hi")
+                db.session.commit()  # the change and its mail are kept
+                assert outbox_rows() == 1
+                db.session.remove()
+            assert wait_for(lambda: output.has("The outbox relay cannot queue jobs")), "no try"
+            with app.app_context():
+                assert outbox_rows() == 1  # kept for the next try
+                db.session.remove()
+        finally:
+            holder.rollback()
+            holder.close()
+        mail = instance / "mail"
+        assert wait_for(lambda: list(mail.glob("*.eml"))), "the worker's relay sent nothing"
+        time.sleep(3)  # three relay passes: time enough to send it twice
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    (eml,) = mail.glob("*.eml")
+    assert email.message_from_bytes(eml.read_bytes())["Message-ID"] == message_id
+    text = output.text
+    assert "The outbox relay cannot queue jobs (OperationalError: database is locked)" in text
+    assert "The outbox relay queues jobs again" in text
+    assert "Relayed 1 jobs from the outbox to the queue" in text
+    with app.app_context():
+        assert outbox_rows() == 0
+        db.session.remove()
+
+
+def job_worker_of(server_pid: int) -> int | None:
+    """The pid of the `helpdesk worker` child of a `helpdesk serve`, if one runs."""
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text()
+            arguments = (proc / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue  # not a process, or gone meanwhile
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == server_pid and b"worker" in arguments and " Z " not in stat:
+            return int(proc.name)
+    return None
+
+
+def test_serve_starts_a_new_worker_when_its_worker_is_killed(env, tmp_path):
+    created = helpdesk(env, "create-admin", "--email", ADMIN, "--password", PASSWORD)
+    assert created.returncode == 0, created.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [str(HELPDESK), "serve", "--port", str(port), "--workers", "1"],
+        env={**env, "HELPDESK_PORTAL_DIR": str(tmp_path / "portal")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    mail = Path(env["HELPDESK_INSTANCE_DIR"]) / "mail"
+    try:
+        api = f"http://127.0.0.1:{port}/api/v1"
+        assert wait_for(lambda: get(f"{api}/openapi.json")[0] == 200 or None), "no answer"
+        first = wait_for(lambda: job_worker_of(server.pid))
+        assert first, "serve started no worker"
+        os.kill(first, signal.SIGKILL)  # as the OOM killer would
+        second = wait_for(lambda: job_worker_of(server.pid) not in (None, first))
+        assert second, "serve did not start a new worker"
+
+        # A job queued through the API after the crash: assigning a ticket mails the agent.
+        _, body = post_json(f"{api}/auth/token", {"email": ADMIN, "password": PASSWORD})
+        token = body["token"]
+        _, sam = post_json(
+            f"{api}/agents", {"email": "sam@tidewater.example", "name": "Sam"}, token
+        )
+        status, _ = post_json(
+            f"{api}/tickets",
+            {
+                "email": "ann@acme.example",
+                "name": "Ann",
+                "subject": "Backups paused",
+                "message": "Quota?",
+                "agent_id": sam["id"],
+            },
+            token,
+        )
+        assert status == 201
+        eml = wait_for(lambda: next(mail.glob("*.eml"), None))
+        assert eml, "the new worker ran nothing"
+    finally:
+        output = stop(server)
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["To"] == "sam@tidewater.example"
+    assert message["Subject"].endswith("Assigned to you: Backups paused")
+    assert f"The job worker (pid {first})" in output
+    assert "starting a new one in 1 s" in output
+    assert output.count("Worker stopped.") == 1  # the new worker, stopped with serve
+    assert server.returncode == 0

@@ -8,7 +8,7 @@ import stat
 from email import policy
 from pathlib import Path
 
-from tests.ticketapi.jobs.conftest import drain
+from tests.ticketapi.jobs.conftest import drain, relay
 from ticketapi.mail.outbound import queue_mail, send_mail
 
 
@@ -37,6 +37,7 @@ def test_without_smtp_each_message_is_an_eml_file(mail_settings, queue):
 
 def test_a_retried_message_rewrites_its_own_file(mail_settings, queue):
     queue_mail(to=["ana@acme.example"], subject="Hi", text="Once")
+    relay(queue)
     (task,) = queue.huey.pending()
     send_mail(**task.kwargs)
     send_mail(**task.kwargs)  # a job run again sends the same message, not a second one

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ticketapi.jobs.conftest import drain
+from tests.ticketapi.jobs.conftest import drain, relay
 from ticketapi.extensions import db
 from ticketapi.jobs.services import record_failure
 from ticketapi.mail.outbound import queue_mail
@@ -29,8 +29,9 @@ def test_mail_is_queued_once_when_the_change_commits(mail_settings, queue):
         db.session.add(Organization(name="Acme"))
         message_id = queue_mail(to=["ana@acme.example"], subject="Welcome", text="Hello")
         assert queue.huey.pending_count() == 0
-    assert queue.huey.pending_count() == 1
+    assert relay(queue) == 1
     db.session.commit()
+    assert relay(queue) == 0
     assert queue.huey.pending_count() == 1
     assert drain(queue) == 1
     (eml,) = eml_files(mail_settings)
@@ -52,7 +53,7 @@ def test_a_rolled_back_change_sends_nothing(mail_settings, queue):
 def test_outside_a_transaction_mail_is_queued_at_once(mail_settings, queue):
     db.session.commit()
     queue_mail(to=["ana@acme.example"], subject="Welcome", text="Hello")
-    assert queue.huey.pending_count() == 1
+    assert relay(queue) == 1
 
 
 def test_addresses_are_plain_deduplicated_and_idn_encoded(mail_settings, queue):
@@ -62,6 +63,7 @@ def test_addresses_are_plain_deduplicated_and_idn_encoded(mail_settings, queue):
         text=".",
         reply_to="desk@tidewater.example",
     )
+    relay(queue)
     (task,) = queue.huey.pending()
     assert task.kwargs["to"] == ["ana@acme.example", "jo@xn--bcher-kva.example"]
     assert task.kwargs["reply_to"] == "desk@tidewater.example"
@@ -122,7 +124,7 @@ def test_a_request_that_sends_mail_never_waits_on_smtp(
         queue_mail(to=["ana@acme.example"], subject="Welcome", text="Hello")
         db.session.commit()
     assert time.monotonic() - started < 5  # an SMTP client would wait 30 s for a greeting
-    assert queue.huey.pending_count() == 1
+    assert relay(queue) == 1
     assert not contacted(silent_smtp_server)
 
 
@@ -136,6 +138,7 @@ def test_an_api_request_that_queues_mail_never_waits_on_smtp(
     world, mail_settings, queue, silent_smtp_server
 ):
     queue_mail(to=["ana@acme.example"], subject="Welcome", text="Hello")
+    relay(queue)
     (task,) = queue.huey.pending()
     queue.huey.flush()
     failed = record_failure(
@@ -152,5 +155,5 @@ def test_an_api_request_that_queues_mail_never_waits_on_smtp(
     response = world.post(f"/api/v1/jobs/failed/{failed.id}/retry", admin)
     assert response.status_code == 200
     assert time.monotonic() - started < 5
-    assert queue.huey.pending_count() == 1
+    assert relay(queue) == 1
     assert not contacted(silent_smtp_server)

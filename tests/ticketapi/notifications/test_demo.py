@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.ticketapi.jobs.conftest import relay
 from ticketapi import demo
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
@@ -13,6 +14,7 @@ from ticketapi.tickets.models import Ticket
 
 
 def notification_jobs(queue) -> list[str]:
+    relay(queue)
     return [task.name for task in queue.huey.pending() if task.name.startswith("notifications.")]
 
 

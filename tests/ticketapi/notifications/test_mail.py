@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.ticketapi.jobs.conftest import relay
 from tests.ticketapi.mail.conftest import running_smtp_server
 from tests.ticketapi.notifications.conftest import MAIL_FROM, text_of
 from tests.ticketapi.notifications.test_events import change, open_ticket
@@ -11,6 +12,7 @@ from tests.ticketapi.notifications.test_events import change, open_ticket
 
 def test_the_request_only_queues_one_job_per_event(world, desk, mailbox):
     ticket = open_ticket(world, desk, team_id=desk.support.id)
+    relay(mailbox.queue)
     (task,) = mailbox.queue.huey.pending()
     assert task.name == "notifications.routed"
     assert task.args == (ticket["id"],)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.ticketapi.jobs.conftest import drain
+from tests.ticketapi.jobs.conftest import drain, relay
 from ticketapi.extensions import db
 from ticketapi.slas.check import due_clocks, run_check
 from ticketapi.tickets.models import Ticket, TicketEvent
@@ -121,6 +121,7 @@ def test_notify_mails_the_assignee_team_and_followers_who_want_it(desk, world, j
         target_minutes=60,
         on_failure={"notify": ["agent", "team", "followers"]},
     )
+    relay(jobs)
     jobs.huey.flush()  # its recompute would judge at today's date, not the test's
     ticket = desk.open()
     desk.change(ticket, 5, agent_id=owner.id, team_id=team.id, followers=[follower.id])
