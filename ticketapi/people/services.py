@@ -279,7 +279,7 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
 
 
 def get_user(actor: Actor, user_id: int) -> User:
-    if not (can_view_people(actor) or (actor.is_user and actor.id == user_id)):
+    if not (can_view_people(actor) or actor.is_user_id(user_id)):
         raise NotFound(f"There is no user {user_id}.")
     return get_or_404(User, user_id, "user")
 

@@ -49,7 +49,7 @@ def update_agent(actor: Actor, agent_id: int, values: dict) -> Agent:
             Agent, Agent.email == email, "email", f"An agent already has the address {email}"
         )
         agent.email = email
-    if agent.id == actor.id and values.get("is_admin") is False:
+    if actor.is_agent_id(agent.id) and values.get("is_admin") is False:
         raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
     return _apply_agent_changes(agent, values)
 
