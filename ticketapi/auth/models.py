@@ -32,6 +32,13 @@ class Token(db.Model):
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # The owner's credentials_generation when issued: a sign-in token dies when it moves on,
+    # even one issued by a sign-in that read the account just before a password change.
+    credentials_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     agent: Mapped[Agent | None] = relationship()
     user: Mapped[User | None] = relationship()
+
+    @property
+    def owner(self) -> Agent | User:
+        return self.agent if self.agent is not None else self.user

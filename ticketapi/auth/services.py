@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
+from ticketapi.auth import credentials
 from ticketapi.auth.models import Token
 from ticketapi.auth.passwords import hash_password, needs_rehash, verify_password
 from ticketapi.errors import Forbidden, Invalid, NotFound, Unauthorized
@@ -94,6 +95,7 @@ def _create(account, *, kind: str, name: str, expires_at, now: datetime) -> tupl
         expires_at=expires_at,
         agent_id=account.id if isinstance(account, Agent) else None,
         user_id=account.id if isinstance(account, User) else None,
+        credentials_generation=account.credentials_generation or 0,
     )
     db.session.add(token)
     db.session.flush()
@@ -114,10 +116,30 @@ def verify(plain: str, *, now: datetime) -> Token:
         or not hmac.compare_digest(token.token_hash, hashed)
         or token.revoked_at is not None
         or (token.expires_at is not None and token.expires_at <= now)
-        or (token.agent is not None and not token.agent.active)
+        or not credentials.is_current(token)
     ):
         raise Unauthorized("The token is unknown, expired or revoked: sign in again.")
     return token
+
+
+def change_own_password(
+    actor: Actor, token: Token | None, current_password: str, new_password: str, *, now: datetime
+) -> None:
+    """Change the signed-in account's own password; every other sign-in of it ends."""
+    if actor.is_anonymous or token is None:
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer TOKEN'.")
+    if token.kind != "login":
+        raise Forbidden(
+            "An API key cannot change its agent's password: sign in with the password first."
+        )
+    account = token.owner
+    if not verify_password(account.password_hash, current_password):
+        raise Invalid(
+            "The current password is wrong: type it again (or ask for a reset link).",
+            fields={"current_password": "wrong password"},
+        )
+    account.password_hash = people.new_password_hash(new_password, field="new_password")
+    credentials.end_credentials(account, now=now, keep_token_id=token.id)
 
 
 def note_use(token: Token, *, now: datetime) -> None:

@@ -8,13 +8,14 @@ from apiflask import APIBlueprint
 from flask import current_app, g
 
 from ticketapi.auth import services
-from ticketapi.auth.current import current_actor, load_actor
+from ticketapi.auth.current import current_actor, current_token, load_actor
 from ticketapi.auth.schemas import (
     ActorOut,
     ApiKeyIn,
     ApiKeyOut,
     Credentials,
     NewApiKeyOut,
+    PasswordChange,
     TokenOut,
 )
 from ticketapi.errors import Unauthorized
@@ -64,6 +65,26 @@ def sign_out():
     if g.token is None:
         raise Unauthorized("Send the token to revoke as 'Authorization: Bearer TOKEN'.")
     services.sign_out(g.token, now=utcnow())
+    db.session.commit()
+    return ""
+
+
+@bp.post("/auth/password")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@bp.input(PasswordChange)
+@bp.output({}, status_code=204)
+@bp.doc(
+    summary="Change your own password; your other sign-ins end, this one stays",
+    security="BearerAuth",
+)
+def change_password(json_data):
+    services.change_own_password(
+        current_actor(),
+        current_token(),
+        json_data["current_password"],
+        json_data["new_password"],
+        now=utcnow(),
+    )
     db.session.commit()
     return ""
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from ticketapi.api import MAX_ID
+from ticketapi.auth.credentials import end_credentials
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
 from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
 from ticketapi.extensions import db
@@ -266,6 +267,7 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
         user.usergroups = [named(Usergroup, g, "usergroup_ids") for g in changes["usergroup_ids"]]
     if "password" in changes:
         user.password_hash = new_password_hash(changes["password"])
+        end_credentials(user, now=now)
     if changes.get("verified") is True:
         mark_verified(user, now=now)
     elif changes.get("verified") is False:
@@ -294,11 +296,11 @@ def users_query(actor: Actor, *, organization_id: int | None = None, email: str 
     return query
 
 
-def new_password_hash(password: str) -> str:
+def new_password_hash(password: str, *, field: str = "password") -> str:
     if len(password) < MIN_LENGTH:
         raise Invalid(
             f"The password needs at least {MIN_LENGTH} characters.",
-            fields={"password": f"shorter than {MIN_LENGTH} characters"},
+            fields={field: f"shorter than {MIN_LENGTH} characters"},
         )
     return hash_password(password)
 

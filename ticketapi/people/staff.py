@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
+from ticketapi.auth.credentials import end_credentials
 from ticketapi.errors import Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, Team
@@ -40,9 +41,15 @@ def create_agent(actor: Actor, values: dict, *, now: datetime) -> Agent:
     return _apply_agent_changes(agent, values)
 
 
-def update_agent(actor: Actor, agent_id: int, values: dict) -> Agent:
+def update_agent(
+    actor: Actor, agent_id: int, values: dict, *, now: datetime, keep_token_id: int | None = None
+) -> Agent:
+    """Change an agent (admins). A new password ends the agent's sign-ins, but for an admin
+    changing their own, the token `keep_token_id` that did it; deactivation ends every
+    credential, API keys included."""
     require(can_manage_agents, actor, "Only admins can change agents.")
     agent = get_or_404(Agent, agent_id, "agent")
+    deactivated = agent.active and values.get("active") is False
     if "email" in values and normalize_email(values["email"]) != agent.email:
         email = normalize_email(values["email"])
         ensure_unique(
@@ -51,7 +58,13 @@ def update_agent(actor: Actor, agent_id: int, values: dict) -> Agent:
         agent.email = email
     if actor.is_agent_id(agent.id) and values.get("is_admin") is False:
         raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
-    return _apply_agent_changes(agent, values)
+    _apply_agent_changes(agent, values)
+    if deactivated:
+        end_credentials(agent, now=now, api_keys=True)
+    elif values.get("password") is not None:
+        own = actor.is_agent_id(agent.id)
+        end_credentials(agent, now=now, keep_token_id=keep_token_id if own else None)
+    return agent
 
 
 def _apply_agent_changes(agent: Agent, values: dict) -> Agent:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 
 from ticketapi.api import SECURED, committed
-from ticketapi.auth.current import current_actor
+from ticketapi.auth.current import current_actor, current_token
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.people import schemas, services, staff
 from ticketapi.timeutil import utcnow
@@ -147,7 +147,15 @@ def get_agent(agent_id: int):
 @bp.output(schemas.AgentOut)
 @bp.doc(summary="Change an agent, their teams and permissions (admins)", **SECURED)
 def update_agent(agent_id: int, json_data):
-    return committed(staff.update_agent(current_actor(), agent_id, json_data))
+    token = current_token()
+    changed = staff.update_agent(
+        current_actor(),
+        agent_id,
+        json_data,
+        now=utcnow(),
+        keep_token_id=token.id if token is not None else None,
+    )
+    return committed(changed)
 
 
 # Teams
