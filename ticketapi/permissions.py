@@ -173,6 +173,8 @@ can_manage_cc = can_edit_ticket | is_requester
 can_view_people = is_agent
 can_edit_people = is_agent & has("crm.edit")
 can_manage_agents = is_admin
+# Only an account's owner sets its password: agents may have a link mailed to the address.
+can_send_password_link = can_edit_people
 
 # Background jobs.
 can_manage_jobs = is_admin

@@ -47,6 +47,7 @@ RULE_TARGETS = {
     "can_manage_cc": "ticket", "can_submit_ticket": None,
     "can_create_ticket_for_user": None,
     "can_view_people": None, "can_edit_people": None, "can_manage_agents": None,
+    "can_send_password_link": None,
     "can_manage_jobs": None,
     "is_that_agent": "agent", "can_view_notification_settings": "agent",
     "can_edit_notification_settings": "agent", "may_be_told_about_ticket": "ticket",

@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlalchemy import update
 
 from ticketapi.api import MAX_ID
-from ticketapi.auth.models import Token
+from ticketapi.auth.models import PasswordReset, Token
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, User
 
@@ -40,7 +40,8 @@ def end_credentials(
     keep_token_id: int | None = None,
     api_keys: bool = False,
 ) -> None:
-    """End every sign-in of the account but the token `keep_token_id`; API keys too if asked.
+    """End every sign-in of the account but the token `keep_token_id` (API keys too if asked),
+    and its unused password reset links.
 
     A password change keeps the API keys (admins mint them for integrations, which do not
     sign in with the password); a deactivation ends them (docs/security.md).
@@ -59,7 +60,23 @@ def end_credentials(
             .values(credentials_generation=account.credentials_generation)
         )
     db.session.execute(revoke.values(revoked_at=now))
+    end_reset_links(account, now=now)
     db.session.flush()
+
+
+def end_reset_links(account: Agent | User, *, now: datetime) -> None:
+    """End the account's unused password reset links (a new link, or a password change)."""
+    owned = (
+        PasswordReset.agent_id == account.id
+        if isinstance(account, Agent)
+        else PasswordReset.user_id == account.id
+    )
+    db.session.execute(
+        update(PasswordReset)
+        .where(owned, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now)
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def is_current(token: Token) -> bool:

@@ -25,6 +25,19 @@ class PasswordChange(Schema):
     new_password = fields.String(required=True, validate=Length(min=1, max=1000))
 
 
+class ResetRequest(Schema):
+    email = email_field(required=True)
+
+
+class ResetRedeem(Schema):
+    token = fields.String(required=True, validate=Length(min=1, max=200))
+    password = fields.String(required=True, validate=Length(min=1, max=1000))
+
+
+class MessageOut(Schema):
+    message = fields.String(required=True)
+
+
 class TokenOut(Schema):
     token = fields.String(required=True)
     expires_at = timestamp_field(allow_none=True)
