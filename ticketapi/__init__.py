@@ -55,6 +55,7 @@ def register_blueprints(app: APIFlask) -> None:
     from ticketapi.jobs.views import bp as jobs
     from ticketapi.notifications.views import bp as notifications
     from ticketapi.people.views import bp as people
+    from ticketapi.portal.accounts import bp as portal_accounts
     from ticketapi.portal import errors as portal_errors
     from ticketapi.portal.views import bp as portal
     from ticketapi.search.views import bp as search
@@ -77,6 +78,7 @@ def register_blueprints(app: APIFlask) -> None:
         desk_settings,
         search,
         portal,
+        portal_accounts,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

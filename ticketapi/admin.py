@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ticketapi.auth.credentials import end_credentials
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
 from ticketapi.errors import Invalid
 from ticketapi.extensions import db
@@ -30,5 +31,8 @@ def create_admin(*, email: str, password: str, name: str) -> tuple[Agent, bool]:
     agent.is_admin = True
     agent.active = True
     agent.password_hash = hash_password(password)
+    if not created:
+        # A new password, like any other: the agent's earlier sign-ins end.
+        end_credentials(agent, now=utcnow())
     db.session.commit()
     return agent, created

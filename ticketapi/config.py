@@ -13,6 +13,8 @@ from helpdesk.shared_settings import ConfigError
 
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"
+DEFAULT_PASSWORD_RESET_LIMIT = "5 per minute;50 per day"
+DEFAULT_PASSWORD_RESET_ADDRESS_LIMIT = "3 per hour"
 DEFAULT_MAIL_FROM = "Helpdesk <helpdesk@localhost>"
 # A person typing into the deflection box sends a query every few keystrokes.
 DEFAULT_SEARCH_LIMIT = "120 per minute;5000 per day"
@@ -110,6 +112,13 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         "RATELIMIT_ENABLED": environ.get("HELPDESK_RATELIMIT", "on") != "off",
         "SUBMIT_RATE_LIMIT": environ.get("HELPDESK_SUBMIT_RATE_LIMIT", DEFAULT_SUBMIT_LIMIT),
         "LOGIN_RATE_LIMIT": environ.get("HELPDESK_LOGIN_RATE_LIMIT", DEFAULT_LOGIN_LIMIT),
+        # Asking for password reset links: per client, and per address asked for.
+        "PASSWORD_RESET_RATE_LIMIT": environ.get(
+            "HELPDESK_PASSWORD_RESET_RATE_LIMIT", DEFAULT_PASSWORD_RESET_LIMIT
+        ),
+        "PASSWORD_RESET_ADDRESS_LIMIT": environ.get(
+            "HELPDESK_PASSWORD_RESET_ADDRESS_LIMIT", DEFAULT_PASSWORD_RESET_ADDRESS_LIMIT
+        ),
         "TOKEN_TTL_DAYS": int(environ.get("HELPDESK_TOKEN_TTL_DAYS", "30")),
         # How many proxies in front add X-Forwarded-For: rate limits count the real client.
         "TRUSTED_PROXIES": int(environ.get("HELPDESK_TRUSTED_PROXIES", "0")),

@@ -80,6 +80,22 @@ class Actor:
     def has(self, permission: str) -> bool:
         return self.is_admin or permission in self.permissions
 
+    # Agents and users are numbered separately (agent 3 is not user 3): every comparison of
+    # the actor's id with a column goes through one of these, which check the kind first.
+    def is_agent_id(self, agent_id: int | None) -> bool:
+        """Whether this id, from a column naming an agent, is this actor."""
+        return self.is_agent and self.id is not None and agent_id == self.id
+
+    def is_user_id(self, user_id: int | None) -> bool:
+        """Whether this id, from a column naming a portal user, is this actor."""
+        return self.is_user and self.id is not None and user_id == self.id
+
+    def is_among_agents(self, agent_ids) -> bool:
+        return self.is_agent and self.id in agent_ids
+
+    def is_among_users(self, user_ids) -> bool:
+        return self.is_user and self.id in user_ids
+
     @classmethod
     def system(cls, name: str) -> Actor:
         """The helpdesk acting by its own rules, named in the ticket history (e.g. an SLA)."""
@@ -116,16 +132,20 @@ is_admin = Rule(lambda actor, _: actor.is_agent and actor.is_admin)
 is_system = Rule(lambda actor, _: actor.kind == "system")
 anyone = Rule(lambda _actor, _target: True)
 
-# Tickets: the target is a Ticket.
-is_assignee = Rule(lambda actor, ticket: ticket.agent_id == actor.id)
-in_assigned_team = Rule(lambda actor, ticket: ticket.team_id in actor.team_ids)
+# Tickets: the target is a Ticket. Ids are compared through the actor's is_agent_id and
+# friends, which check the kind: tests/ticketapi/test_rule_kinds.py tries every rule here
+# with agents and users whose ids collide.
+is_assignee = Rule(lambda actor, ticket: actor.is_agent_id(ticket.agent_id))
+in_assigned_team = Rule(lambda actor, ticket: actor.is_agent and ticket.team_id in actor.team_ids)
 is_unassigned = Rule(lambda _actor, ticket: ticket.agent_id is None and ticket.team_id is None)
-is_follower = Rule(lambda actor, ticket: actor.id in ticket.follower_ids)
-is_requester = Rule(lambda actor, ticket: ticket.user_id == actor.id)
-is_cc = Rule(lambda actor, ticket: actor.id in ticket.cc_ids)
+is_follower = Rule(lambda actor, ticket: actor.is_among_agents(ticket.follower_ids))
+is_requester = Rule(lambda actor, ticket: actor.is_user_id(ticket.user_id))
+is_cc = Rule(lambda actor, ticket: actor.is_among_users(ticket.cc_ids))
 in_ticket_organization = Rule(
     lambda actor, ticket: (
-        ticket.organization_id is not None and ticket.organization_id == actor.organization_id
+        actor.is_user
+        and ticket.organization_id is not None
+        and ticket.organization_id == actor.organization_id
     )
 )
 
@@ -145,11 +165,16 @@ can_merge = agent_sees_ticket & has("tickets.merge")
 can_delete_ticket = agent_sees_ticket & has("tickets.delete")
 can_submit_ticket = has("tickets.submit")
 can_create_ticket_for_user = is_agent & has("tickets.edit")
+# Who is CC'd: agents who may edit the ticket, and its requester (a CC'd user may also take
+# themselves off: participants.remove_cc).
+can_manage_cc = can_edit_ticket | is_requester
 
 # People.
 can_view_people = is_agent
 can_edit_people = is_agent & has("crm.edit")
 can_manage_agents = is_admin
+# Only an account's owner sets its password: agents may have a link mailed to the address.
+can_send_password_link = can_edit_people
 
 # Background jobs.
 can_manage_jobs = is_admin
@@ -161,7 +186,7 @@ can_change_settings = is_admin
 # Notifications. Settings: the target is the Agent they belong to; an agent keeps their
 # own, admins keep everyone's. Mail about a ticket goes only to agents who may see it,
 # whatever made them a recipient (their team or follow may have changed since).
-is_that_agent = Rule(lambda actor, agent: actor.is_agent and agent.id == actor.id)
+is_that_agent = Rule(lambda actor, agent: actor.is_agent_id(agent.id))
 can_view_notification_settings = is_admin | is_that_agent
 can_edit_notification_settings = is_admin | is_that_agent
 may_be_told_about_ticket = agent_sees_ticket
@@ -195,15 +220,13 @@ def visible_tickets(actor: Actor, ticket, followers, cc) -> ColumnElement[bool]:
 # Community.
 # Suggestions: the target is a Suggestion; comments: a SuggestionComment. Anyone may look
 # where "everyone" grants community.view; only signed-in users post, vote and comment.
-is_suggestion_author = Rule(
-    lambda actor, suggestion: actor.is_user and suggestion.author_id == actor.id
-)
+is_suggestion_author = Rule(lambda actor, suggestion: actor.is_user_id(suggestion.author_id))
 is_new_suggestion = Rule(lambda _actor, suggestion: suggestion.status == "new")
 is_comment_author = Rule(
     lambda actor, comment: (
-        not actor.is_anonymous
-        and comment.author_type == actor.kind
-        and comment.author_id == actor.id
+        actor.is_agent_id(comment.author_id)
+        if comment.author_type == "agent"
+        else actor.is_user_id(comment.author_id)
     )
 )
 
@@ -227,7 +250,7 @@ can_delete_comment = can_moderate_community | is_comment_author
 # Snippets and tasks.
 # Snippets: the target is a Snippet. A personal snippet is its owner's alone (admins
 # included); shared ones are read by every agent and changed with snippets.manage.
-is_snippet_owner = Rule(lambda actor, snippet: snippet.owner_id == actor.id)
+is_snippet_owner = Rule(lambda actor, snippet: actor.is_agent_id(snippet.owner_id))
 is_shared_snippet = Rule(lambda _actor, snippet: snippet.shared)
 
 can_use_snippets = is_agent
@@ -238,9 +261,13 @@ can_edit_snippet = is_agent & (
 )
 
 # Tasks: the target is a Task (with its linked `ticket` loaded, or None).
-is_task_assignee = Rule(lambda actor, task: task.agent_id == actor.id)
-in_task_team = Rule(lambda actor, task: task.team_id is not None and task.team_id in actor.team_ids)
-is_task_creator = Rule(lambda actor, task: task.created_by_id == actor.id)
+is_task_assignee = Rule(lambda actor, task: actor.is_agent_id(task.agent_id))
+in_task_team = Rule(
+    lambda actor, task: (
+        actor.is_agent and task.team_id is not None and task.team_id in actor.team_ids
+    )
+)
+is_task_creator = Rule(lambda actor, task: actor.is_agent_id(task.created_by_id))
 sees_task_ticket = Rule(
     lambda actor, task: task.ticket is not None and agent_sees_ticket(actor, task.ticket)
 )

@@ -44,6 +44,8 @@ def app(database_url, tmp_path_factory):
             "LOGIN_RATE_LIMIT": "100000 per minute",
             "SEARCH_RATE_LIMIT": "100000 per minute",
             "DEFLECTION_RATE_LIMIT": "100000 per minute",
+            "PASSWORD_RESET_RATE_LIMIT": "100000 per minute",
+            "PASSWORD_RESET_ADDRESS_LIMIT": "100000 per minute",
             # Never the repository's own index: search tests build theirs.
             "SEARCH_INDEX": str(instance / "search-index"),
         }

@@ -30,6 +30,7 @@ class Scene:
     suggestion: int = 0
     other_suggestion: int = 0
     comment: int = 0
+    cc_user: int = 0
 
 
 @pytest.fixture
@@ -40,6 +41,9 @@ def scene(world) -> Scene:
 def build_scene(world) -> Scene:
     acme = world.organization("Acme", domains=["acme.example"])
     org_viewers = world.usergroup("Coordinators", ["tickets.view_organization"])
+    # Created in this order, agents and users share ids (each table counts from 1): the
+    # viewer has the requester's id, the blind agent user_b's, the assignee user_c's. A rule
+    # that compares ids without the kind lets one act as the other, and a code here changes.
     accounts = {
         "anonymous": ANONYMOUS,
         "user_a": world.user("Ann", email="ann@acme.example", organization=acme),
@@ -47,11 +51,13 @@ def build_scene(world) -> Scene:
         "user_c_org": world.user(
             "Cy", email="cy@acme.example", organization=acme, usergroups=[org_viewers]
         ),
-        "agent_blind": world.agent("Blind"),
         "agent_viewer": world.agent("Viewer", permissions=["tickets.view_all"]),
-        "admin": world.admin(),
+        "agent_blind": world.agent("Blind"),
         "assignee": world.agent("Assignee", permissions=["tickets.reply"]),
+        "admin": world.admin(),
     }
+    twins = [("agent_viewer", "user_a"), ("agent_blind", "user_b"), ("assignee", "user_c_org")]
+    assert all(accounts[agent].id == accounts[user].id for agent, user in twins)
     user_a, admin = accounts["user_a"], accounts["admin"]
 
     def open_ticket(subject):
@@ -82,6 +88,10 @@ def build_scene(world) -> Scene:
         return uploaded["id"]
 
     built = Scene(accounts, ticket, other_ticket, attach(user_a, False), attach(admin, True))
+    # Someone CC'd, for the route that removes a CC; nobody among ACTORS.
+    built.cc_user = world.user("Dee", email="dee@elsewhere.example").id
+    copied = world.post(f"/api/v1/tickets/{ticket}/cc", admin, json={"user_id": built.cc_user})
+    assert copied.status_code == 200, copied.json
     built.version = world.get(f"/api/v1/tickets/{ticket}", admin).json["version"]
 
     def suggest(who, title):
@@ -146,6 +156,10 @@ ROUTES = {
     "cc list": ("GET", "/api/v1/tickets/{ticket}/cc", None, (401, 200, 404, 200, 404, 200, 200)),
     "cc someone": (
         "POST", "/api/v1/tickets/{ticket}/cc", {"email": "dee@acme.example"},
+        (401, 200, 404, 403, 404, 403, 200),
+    ),
+    "remove cc": (
+        "DELETE", "/api/v1/tickets/{ticket}/cc/{cc_user}", None,
         (401, 200, 404, 403, 404, 403, 200),
     ),
     "attachment": (
@@ -248,6 +262,7 @@ def fill(value, scene: Scene, me):
         "suggestion": scene.suggestion,
         "other_suggestion": scene.other_suggestion,
         "comment": scene.comment,
+        "cc_user": scene.cc_user,
     }
     if isinstance(value, str):
         for name, number in names.items():

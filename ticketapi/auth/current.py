@@ -46,3 +46,8 @@ def _authenticate(header: str | None, now) -> tuple[Actor, Token | None]:
 
 def current_actor() -> Actor:
     return g.actor
+
+
+def current_token() -> Token | None:
+    """The token the request came with (None for anonymous requests)."""
+    return g.get("token")

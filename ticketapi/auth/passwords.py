@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+from contextlib import suppress
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-# Checked when no account matches, so a wrong email costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password")
+# Checked whenever there is no usable hash (no such account, an account without a password, a
+# hash argon2 cannot read), so those refusals cost the same time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 MIN_LENGTH = 10
 
@@ -17,11 +21,23 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    """Check a password against its hash in constant time; False for accounts without one."""
+    """Whether the password matches the hash; exactly one argon2 verification, always.
+
+    None (no account, or one without a password) is never a match, but costs the same.
+    """
     try:
         return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
-    except (VerificationError, InvalidHashError):
+    except InvalidHashError:
+        # Refused before any hashing: do the work a readable hash would have cost.
+        _verify_dummy(password)
         return False
+    except VerificationError:
+        return False
+
+
+def _verify_dummy(password: str) -> None:
+    with suppress(VerificationError):
+        _hasher.verify(_DUMMY_HASH, password)
 
 
 def needs_rehash(stored_hash: str) -> bool:

@@ -20,6 +20,24 @@ class Credentials(Schema):
     password = fields.String(required=True, validate=Length(min=1, max=1000))
 
 
+class PasswordChange(Schema):
+    current_password = fields.String(required=True, validate=Length(min=1, max=1000))
+    new_password = fields.String(required=True, validate=Length(min=1, max=1000))
+
+
+class ResetRequest(Schema):
+    email = email_field(required=True)
+
+
+class ResetRedeem(Schema):
+    token = fields.String(required=True, validate=Length(min=1, max=200))
+    password = fields.String(required=True, validate=Length(min=1, max=1000))
+
+
+class MessageOut(Schema):
+    message = fields.String(required=True)
+
+
 class TokenOut(Schema):
     token = fields.String(required=True)
     expires_at = timestamp_field(allow_none=True)

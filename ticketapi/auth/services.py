@@ -8,8 +8,9 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
+from ticketapi.auth import credentials
 from ticketapi.auth.models import Token
 from ticketapi.auth.passwords import hash_password, needs_rehash, verify_password
 from ticketapi.errors import Forbidden, Invalid, NotFound, Unauthorized
@@ -31,17 +32,41 @@ def new_token_string() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def authenticate(email: str, password: str) -> Agent | User:
-    """Return the active agent, else the user, with this email and password."""
-    email = people.normalize_email(email)
-    account: Agent | User | None = db.session.scalar(
-        select(Agent).where(Agent.email == email, Agent.active)
-    ) or db.session.scalar(select(User).where(User.email == email))
-    if account is None or not verify_password(account.password_hash, password):
-        raise Unauthorized("The email or password is wrong: check both and try again.")
+WRONG_CREDENTIALS = "The email or password is wrong: check both and try again."
+#: Who may sign in where: the API's token route takes either; the portal's sign-in form will
+#: take users only and the agent pages' agents only (SPEC §10).
+EVERYONE = ("agent", "user")
+
+
+def authenticate(email: str, password: str, *, sides: tuple[str, ...] = EVERYONE) -> Agent | User:
+    """The account these credentials open on these sides (an active agent before a user).
+
+    Every sign-in form calls this one function. It does the same work whatever the address:
+    both tables are read and exactly one argon2 verification runs, for an unknown address,
+    an account without a password and a deactivated agent too, so neither the answer nor its
+    time tells which addresses have accounts.
+    """
+    account = _account_for(people.normalize_email(email), sides)
+    matched = verify_password(account.password_hash if account else None, password)
+    if account is None or not matched:
+        raise Unauthorized(WRONG_CREDENTIALS)
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     return account
+
+
+def _account_for(email: str, sides: tuple[str, ...]) -> Agent | User | None:
+    # Both look-ups run, whichever finds someone, and neither loads more rows for a match
+    # (teams and usergroups load later, for a success): the queries do not tell either.
+    agent = db.session.scalar(
+        select(Agent).options(lazyload(Agent.teams)).where(Agent.email == email, Agent.active)
+    )
+    user = db.session.scalar(
+        select(User).options(lazyload(User.usergroups)).where(User.email == email)
+    )
+    if "agent" in sides and agent is not None:
+        return agent
+    return user if "user" in sides else None
 
 
 def issue_token(account: Agent | User, *, now: datetime, ttl: timedelta) -> tuple[Token, str]:
@@ -70,6 +95,7 @@ def _create(account, *, kind: str, name: str, expires_at, now: datetime) -> tupl
         expires_at=expires_at,
         agent_id=account.id if isinstance(account, Agent) else None,
         user_id=account.id if isinstance(account, User) else None,
+        credentials_generation=account.credentials_generation or 0,
     )
     db.session.add(token)
     db.session.flush()
@@ -90,10 +116,30 @@ def verify(plain: str, *, now: datetime) -> Token:
         or not hmac.compare_digest(token.token_hash, hashed)
         or token.revoked_at is not None
         or (token.expires_at is not None and token.expires_at <= now)
-        or (token.agent is not None and not token.agent.active)
+        or not credentials.is_current(token)
     ):
         raise Unauthorized("The token is unknown, expired or revoked: sign in again.")
     return token
+
+
+def change_own_password(
+    actor: Actor, token: Token | None, current_password: str, new_password: str, *, now: datetime
+) -> None:
+    """Change the signed-in account's own password; every other sign-in of it ends."""
+    if actor.is_anonymous or token is None:
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer TOKEN'.")
+    if token.kind != "login":
+        raise Forbidden(
+            "An API key cannot change its agent's password: sign in with the password first."
+        )
+    account = token.owner
+    if not verify_password(account.password_hash, current_password):
+        raise Invalid(
+            "The current password is wrong: type it again (or ask for a reset link).",
+            fields={"current_password": "wrong password"},
+        )
+    account.password_hash = people.new_password_hash(new_password, field="new_password")
+    credentials.end_credentials(account, now=now, keep_token_id=token.id)
 
 
 def note_use(token: Token, *, now: datetime) -> None:

@@ -1,24 +1,29 @@
-"""Routes: sign in for a token, sign out, who am I, and admins' API keys."""
+"""Routes: sign in for a token, sign out, who am I, passwords, and admins' API keys."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from apiflask import APIBlueprint
-from flask import current_app, g
+from flask import current_app, g, request
 
-from ticketapi.auth import services
-from ticketapi.auth.current import current_actor, load_actor
+from ticketapi.auth import resets, services
+from ticketapi.auth.current import current_actor, current_token, load_actor
 from ticketapi.auth.schemas import (
     ActorOut,
     ApiKeyIn,
     ApiKeyOut,
     Credentials,
+    MessageOut,
     NewApiKeyOut,
+    PasswordChange,
+    ResetRedeem,
+    ResetRequest,
     TokenOut,
 )
 from ticketapi.errors import Unauthorized
 from ticketapi.extensions import db, limiter
+from ticketapi.people.services import normalize_email
 from ticketapi.permissions import Actor
 from ticketapi.timeutil import utcnow
 
@@ -64,6 +69,74 @@ def sign_out():
     if g.token is None:
         raise Unauthorized("Send the token to revoke as 'Authorization: Bearer TOKEN'.")
     services.sign_out(g.token, now=utcnow())
+    db.session.commit()
+    return ""
+
+
+@bp.post("/auth/password")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@bp.input(PasswordChange)
+@bp.output({}, status_code=204)
+@bp.doc(
+    summary="Change your own password; your other sign-ins end, this one stays",
+    security="BearerAuth",
+)
+def change_password(json_data):
+    services.change_own_password(
+        current_actor(),
+        current_token(),
+        json_data["current_password"],
+        json_data["new_password"],
+        now=utcnow(),
+    )
+    db.session.commit()
+    return ""
+
+
+# Asking for a reset link: per client address, and per address asked for (so nobody fills an
+# inbox with links from many machines). The portal's form shares both buckets.
+RESET_SCOPE = "password-reset-request"
+RESET_ADDRESS_SCOPE = "password-reset-address"
+REQUESTED = (
+    "If an account uses this address, we have sent it a link to set a password. "
+    "The link works once, for 1 hour; check the spam folder if nothing arrives."
+)
+
+
+def reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+def reset_address_limit() -> str:
+    return current_app.config["PASSWORD_RESET_ADDRESS_LIMIT"]
+
+
+def requested_address() -> str:
+    """The address a reset request names, from the API's JSON or the portal's form."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    email = data.get("email") if hasattr(data, "get") else None
+    return "reset:" + (normalize_email(email) if isinstance(email, str) else "")
+
+
+@bp.post("/auth/password-reset/request")
+@limiter.shared_limit(reset_limit, RESET_SCOPE)
+@limiter.shared_limit(reset_address_limit, RESET_ADDRESS_SCOPE, key_func=requested_address)
+@bp.input(ResetRequest)
+@bp.output(MessageOut, status_code=202)
+@bp.doc(summary="Forgot your password? Mail a link to set it (the same answer for any address)")
+def request_password_reset(json_data):
+    resets.request_link(json_data["email"])
+    db.session.commit()
+    return {"message": REQUESTED}
+
+
+@bp.post("/auth/password-reset")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@bp.input(ResetRedeem)
+@bp.output({}, status_code=204)
+@bp.doc(summary="Set your password with the token of a reset link; your sign-ins end")
+def redeem_password_reset(json_data):
+    resets.redeem(json_data["token"], json_data["password"], now=utcnow())
     db.session.commit()
     return ""
 

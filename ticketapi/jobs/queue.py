@@ -32,6 +32,7 @@ BACKOFF_FACTOR = 2
 # Every module that declares jobs. Web processes and workers import them all when they build
 # the queue, so a worker can run whatever was queued and an admin can retry any failed job.
 JOB_MODULES = (
+    "ticketapi.auth.resets",
     "ticketapi.mail.outbound",
     "ticketapi.notifications.events",
     "ticketapi.slas.check",

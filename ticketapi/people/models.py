@@ -76,6 +76,9 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Moves on at every password change: sign-in tokens and sessions carry the value they
+    # were issued under, and die when it moves (auth/credentials.py).
+    credentials_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     email_verified_at: Mapped[datetime | None]
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True
@@ -118,6 +121,8 @@ class Agent(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Moves on at every password change and deactivation (see User.credentials_generation).
+    credentials_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     permissions: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apiflask import fields
 from apiflask.validators import Length
+from marshmallow import ValidationError, pre_load
 
 from ticketapi.pagination import PageArgs
 from ticketapi.schemas import (
@@ -30,19 +31,34 @@ class UserOut(Schema):
     created_at = timestamp_field()
 
 
-class UserIn(Schema):
+class OwnerSetsPassword(Schema):
+    """Users' passwords are theirs alone: agents send a link instead (docs/security.md)."""
+
+    @pre_load
+    def refuse_password(self, data, **_kwargs):
+        if isinstance(data, dict) and "password" in data:
+            raise ValidationError(
+                {
+                    "password": [
+                        "Only the user sets their password: mail them a link with "
+                        "POST /api/v1/users/<id>/password-reset."
+                    ]
+                }
+            )
+        return data
+
+
+class UserIn(OwnerSetsPassword):
     email = email_field(required=True)
     name = name_field(required=True)
-    password = fields.String(validate=Length(min=1, max=1000))
     verified = fields.Boolean(load_default=False)
     organization_id = id_field(allow_none=True)
     usergroup_ids = ids_field()
 
 
-class UserPatch(Schema):
+class UserPatch(OwnerSetsPassword):
     email = email_field()
     name = name_field()
-    password = fields.String(validate=Length(min=1, max=1000))
     verified = fields.Boolean()
     organization_id = id_field(allow_none=True)
     usergroup_ids = ids_field()

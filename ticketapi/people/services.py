@@ -188,18 +188,17 @@ def create_user(
     name: str,
     now: datetime,
     verified: bool = False,
-    password: str | None = None,
     organization_id: int | None = None,
     usergroup_ids: list[int] | None = None,
 ) -> User:
-    """Create a portal user; only a verified address joins its domain's organization."""
+    """Create a portal user (no password: they set one with a mailed link); only a verified
+    address joins its domain's organization."""
     require(can_edit_people, actor, "Creating users needs the crm.edit permission.")
     return register_user(
         email=email,
         name=name,
         now=now,
         verified=verified,
-        password=password,
         organization_id=organization_id,
         usergroup_ids=usergroup_ids or [],
     )
@@ -211,7 +210,6 @@ def register_user(
     name: str,
     now: datetime,
     verified: bool = False,
-    password: str | None = None,
     organization_id: int | None = None,
     usergroup_ids: list[int] | None = None,
 ) -> User:
@@ -219,8 +217,6 @@ def register_user(
     email = normalize_email(email)
     # An address stands in for a missing name, cut to fit (addresses may be longer).
     user = User(email=email, name=(name.strip() or email)[:NAME_MAX], created_at=now)
-    if password is not None:
-        user.password_hash = new_password_hash(password)
     if organization_id is not None:
         user.organization = named(Organization, organization_id, "organization_id")
     user.usergroups = [named(Usergroup, gid, "usergroup_ids") for gid in usergroup_ids or []]
@@ -264,8 +260,6 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
         )
     if "usergroup_ids" in changes:
         user.usergroups = [named(Usergroup, g, "usergroup_ids") for g in changes["usergroup_ids"]]
-    if "password" in changes:
-        user.password_hash = new_password_hash(changes["password"])
     if changes.get("verified") is True:
         mark_verified(user, now=now)
     elif changes.get("verified") is False:
@@ -279,7 +273,7 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
 
 
 def get_user(actor: Actor, user_id: int) -> User:
-    if not (can_view_people(actor) or (actor.is_user and actor.id == user_id)):
+    if not (can_view_people(actor) or actor.is_user_id(user_id)):
         raise NotFound(f"There is no user {user_id}.")
     return get_or_404(User, user_id, "user")
 
@@ -294,11 +288,11 @@ def users_query(actor: Actor, *, organization_id: int | None = None, email: str 
     return query
 
 
-def new_password_hash(password: str) -> str:
+def new_password_hash(password: str, *, field: str = "password") -> str:
     if len(password) < MIN_LENGTH:
         raise Invalid(
             f"The password needs at least {MIN_LENGTH} characters.",
-            fields={"password": f"shorter than {MIN_LENGTH} characters"},
+            fields={field: f"shorter than {MIN_LENGTH} characters"},
         )
     return hash_password(password)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 
+from ticketapi.auth.credentials import end_credentials
 from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, Team
@@ -44,18 +45,52 @@ def create_agent(actor: Actor, values: dict, *, now: datetime) -> Agent:
     return _apply_agent_changes(agent, values)
 
 
-def update_agent(actor: Actor, agent_id: int, values: dict) -> Agent:
+def update_agent(
+    actor: Actor, agent_id: int, values: dict, *, now: datetime, keep_token_id: int | None = None
+) -> Agent:
+    """Change an agent (admins). A new password ends the agent's sign-ins, but for an admin
+    changing their own, the token `keep_token_id` that did it; deactivation ends every
+    credential, API keys included."""
     require(can_manage_agents, actor, "Only admins can change agents.")
     agent = get_or_404(Agent, agent_id, "agent")
+    if actor.is_agent_id(agent.id) and values.get("is_admin") is False:
+        raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
+    # Before any write: the admins' row locks come first, always in the same order.
+    keep_an_active_admin(agent, values)
+    deactivated = agent.active and values.get("active") is False
     if "email" in values and normalize_email(values["email"]) != agent.email:
         email = normalize_email(values["email"])
         ensure_unique(
             Agent, Agent.email == email, "email", f"An agent already has the address {email}"
         )
         agent.email = email
-    if agent.id == actor.id and values.get("is_admin") is False:
-        raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
-    return _apply_agent_changes(agent, values)
+    _apply_agent_changes(agent, values)
+    if deactivated:
+        end_credentials(agent, now=now, api_keys=True)
+    elif values.get("password") is not None:
+        own = actor.is_agent_id(agent.id)
+        end_credentials(agent, now=now, keep_token_id=keep_token_id if own else None)
+    return agent
+
+
+def keep_an_active_admin(agent: Agent, values: dict) -> None:
+    """Refuse (409) a change that would leave no active admin: nobody could manage agents.
+
+    Every active admin's row is locked first, in id order: two admins removing each other at
+    once queue here, and the second counts without the first (PostgreSQL re-reads a locked
+    row that changed; SQLite has one writer at a time anyway).
+    """
+    leaves = values.get("active") is False or values.get("is_admin") is False
+    if not (leaves and agent.active and agent.is_admin):
+        return
+    admins = db.session.scalars(
+        select(Agent.id).where(Agent.is_admin, Agent.active).order_by(Agent.id).with_for_update()
+    ).all()
+    if not set(admins) - {agent.id}:
+        raise Conflict(
+            "That would leave no active admin, and nobody could manage agents: "
+            "make another agent an admin first."
+        )
 
 
 def _apply_agent_changes(agent: Agent, values: dict) -> Agent:

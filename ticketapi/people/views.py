@@ -5,7 +5,9 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 
 from ticketapi.api import SECURED, committed
-from ticketapi.auth.current import current_actor
+from ticketapi.auth import resets
+from ticketapi.auth.current import current_actor, current_token
+from ticketapi.auth.schemas import MessageOut
 from ticketapi.extensions import db
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.people import schemas, services, staff
@@ -47,6 +49,18 @@ def get_user(user_id: int):
 @bp.doc(summary="Change a user (crm.edit)", **SECURED)
 def update_user(user_id: int, json_data):
     return committed(services.update_user(current_actor(), user_id, json_data, now=utcnow()))
+
+
+@bp.post("/users/<int:user_id>/password-reset")
+@bp.output(MessageOut, status_code=202)
+@bp.doc(
+    summary="Mail the user a link to set their password (crm.edit); nobody else sets it",
+    **SECURED,
+)
+def send_password_link(user_id: int):
+    user = resets.send_link_to_user(current_actor(), user_id, now=utcnow())
+    db.session.commit()
+    return {"message": f"We have mailed {user.email} a link to set a password (1 hour, once)."}
 
 
 # Organizations
@@ -148,7 +162,15 @@ def get_agent(agent_id: int):
 @bp.output(schemas.AgentOut)
 @bp.doc(summary="Change an agent, their teams and permissions (admins)", **SECURED)
 def update_agent(agent_id: int, json_data):
-    return committed(staff.update_agent(current_actor(), agent_id, json_data))
+    token = current_token()
+    changed = staff.update_agent(
+        current_actor(),
+        agent_id,
+        json_data,
+        now=utcnow(),
+        keep_token_id=token.id if token is not None else None,
+    )
+    return committed(changed)
 
 
 # Teams

@@ -16,7 +16,7 @@ from ticketapi.tickets.services import active_agent, existing, get_ticket, user_
 def add_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:
     """Follow a ticket: any agent who sees it may follow it; others need tickets.edit."""
     ticket = get_ticket(actor, ticket_id, rules.is_agent, for_update=True)
-    if agent_id != actor.id and not rules.can_edit_ticket(actor, ticket):
+    if not actor.is_agent_id(agent_id) and not rules.can_edit_ticket(actor, ticket):
         raise Forbidden("Adding other agents as followers needs the tickets.edit permission.")
     agent = active_agent(agent_id, "agent_id")
     if agent not in ticket.followers:
@@ -28,7 +28,7 @@ def add_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) 
 
 def remove_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:
     ticket = get_ticket(actor, ticket_id, rules.is_agent, for_update=True)
-    if agent_id != actor.id and not rules.can_edit_ticket(actor, ticket):
+    if not actor.is_agent_id(agent_id) and not rules.can_edit_ticket(actor, ticket):
         raise Forbidden("Removing other agents' follows needs the tickets.edit permission.")
     follower = next((a for a in ticket.followers if a.id == agent_id), None)
     if follower is None:
@@ -42,7 +42,7 @@ def remove_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetim
 def add_cc(actor: Actor, ticket_id: int, values: dict, *, now: datetime) -> Ticket:
     """CC a user: agents with tickets.edit, or the ticket's own requester."""
     ticket = get_ticket(actor, ticket_id, for_update=True)
-    if not (rules.can_edit_ticket(actor, ticket) or rules.is_requester(actor, ticket)):
+    if not rules.can_manage_cc(actor, ticket):
         raise Forbidden("Only the requester or an agent with tickets.edit can CC people.")
     if values.get("user_id"):
         if not actor.is_agent:
@@ -63,11 +63,7 @@ def add_cc(actor: Actor, ticket_id: int, values: dict, *, now: datetime) -> Tick
 
 def remove_cc(actor: Actor, ticket_id: int, user_id: int, *, now: datetime) -> Ticket:
     ticket = get_ticket(actor, ticket_id, for_update=True)
-    if not (
-        rules.can_edit_ticket(actor, ticket)
-        or rules.is_requester(actor, ticket)
-        or (actor.is_user and actor.id == user_id)
-    ):
+    if not (rules.can_manage_cc(actor, ticket) or actor.is_user_id(user_id)):
         raise Forbidden("Only the requester, the CC'd user or an agent with tickets.edit can.")
     member = next((u for u in ticket.cc if u.id == user_id), None)
     if member is None:

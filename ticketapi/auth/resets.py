@@ -1,0 +1,173 @@
+"""Password reset links: only an account's owner sets its password, through a mailed link.
+
+A link carries 256 random bits, is stored only as their SHA-256, works once, for an hour, and
+only while it is the account's newest; any password change ends it. It is mailed to the
+account's own address (`mail.outbound.queue_mail`), so whoever sets the password controls
+that address. It serves users (the portal's page) and agents (the agent pages' page, issue
+#14) alike: the kind of account picks the page the link opens.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ticketapi.auth.credentials import end_credentials, end_reset_links
+from ticketapi.auth.models import PasswordReset
+from ticketapi.auth.services import EVERYONE, digest
+from ticketapi.errors import Invalid
+from ticketapi.extensions import db
+from ticketapi.jobs.outbox import enqueue_after_commit
+from ticketapi.jobs.queue import job
+from ticketapi.mail.outbound import queue_mail
+from ticketapi.people import services as people
+from ticketapi.people.models import Agent, User
+from ticketapi.permissions import Actor, can_send_password_link
+from ticketapi.timeutil import utcnow
+
+LINK_TTL = timedelta(hours=1)
+#: The page each kind of account sets its password on (the agents' comes with issue #14).
+PAGES = {"user": "/portal/password-reset", "agent": "/agent/password-reset"}
+#: Where links point without HELPDESK_SITE_URL: the address `helpdesk serve` answers at by
+#: default. Never the Host header of a request, which whoever sends the request chooses.
+LOCAL_SITE_URL = "http://127.0.0.1:5000"
+UNUSABLE = "This link is unknown, used or expired: ask for a new one."
+
+
+def send_link_to_user(actor: Actor, user_id: int, *, now: datetime) -> User:
+    """Mail a user a link to set their password (agents with crm.edit): never the password."""
+    people.require(
+        can_send_password_link, actor, "Sending a password link needs the crm.edit permission."
+    )
+    user = people.get_or_404(User, user_id, "user")
+    send_link(user, now=now, sent_by=actor)
+    return user
+
+
+def request_link(email: str) -> None:
+    """A self-service request: queue the job that mails the link, whatever the address.
+
+    The request itself does the same work for every address (it only queues a job), so
+    neither its answer nor its time tells whether the address has an account.
+    """
+    enqueue_after_commit(send_requested_link, people.normalize_email(email))
+
+
+@job("auth.password_reset_requested")
+def send_requested_link(email: str) -> None:
+    """Mail a link to the portal user with this address, if there is one."""
+    user = people.find_user(email)
+    if user is not None:
+        send_link(user, now=utcnow())
+        db.session.commit()
+
+
+def send_link(account: Agent | User, *, now: datetime, sent_by: Actor | None = None) -> None:
+    """Create a link for the account and mail it to the account's address."""
+    plain = issue(account, now=now, sent_by=sent_by)
+    queue_mail(
+        to=[account.email],
+        subject="Set your password",
+        text=mail_text(account, link(account, plain), sent_by),
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
+def issue(account: Agent | User, *, now: datetime, sent_by: Actor | None = None) -> str:
+    """Store a new link for the account (its earlier ones end); return it, once."""
+    end_reset_links(account, now=now)
+    plain = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordReset(
+            token_hash=digest(plain),
+            agent_id=account.id if isinstance(account, Agent) else None,
+            user_id=account.id if isinstance(account, User) else None,
+            sent_by_agent_id=sent_by.id if sent_by is not None and sent_by.is_agent else None,
+            created_at=now,
+            expires_at=now + LINK_TTL,
+        )
+    )
+    db.session.flush()
+    return plain
+
+
+def link(account: Agent | User, plain: str) -> str:
+    root = current_app.config["SITE_URL"] or LOCAL_SITE_URL
+    page = PAGES["agent" if isinstance(account, Agent) else "user"]
+    return f"{root}{page}?{urlencode({'token': plain})}"
+
+
+def mail_text(account: Agent | User, address: str, sent_by: Actor | None) -> str:
+    why = (
+        f"{sent_by.name} of our support team sent you a link to set a password"
+        if sent_by is not None
+        else "Someone (we hope you) asked for a link to set a new password"
+    )
+    hours = int(LINK_TTL.total_seconds() // 3600)
+    return (
+        f"Hello {account.name},\n"
+        "\n"
+        f"{why} for your account ({account.email}).\n"
+        "\n"
+        f"Set your password here; the link works once, for {hours} hour{'s' * (hours != 1)}:\n"
+        "\n"
+        f"{address}\n"
+        "\n"
+        "If you did not ask for this, ignore this mail: your password stays as it is, and\n"
+        "nobody else can use the link.\n"
+    )
+
+
+def _live(plain: str, sides: tuple[str, ...], now: datetime) -> list:
+    """What a link that can still set a password is, for accounts of these sides."""
+    conditions = [
+        PasswordReset.token_hash == digest(plain),
+        PasswordReset.used_at.is_(None),
+        PasswordReset.expires_at > now,
+    ]
+    if "agent" not in sides:
+        conditions.append(PasswordReset.user_id.is_not(None))
+    if "user" not in sides:
+        conditions.append(PasswordReset.agent_id.is_not(None))
+    return conditions
+
+
+def usable(plain: str, *, now: datetime, sides: tuple[str, ...] = EVERYONE) -> PasswordReset | None:
+    """The link this token names, if it can still set a password (nothing is changed)."""
+    return db.session.scalar(select(PasswordReset).where(*_live(plain, sides, now)))
+
+
+def redeem(
+    plain: str, password: str, *, now: datetime, sides: tuple[str, ...] = EVERYONE
+) -> Agent | User:
+    """Set the password with a link: once, in time; every sign-in of the account ends.
+
+    `sides` are the accounts this form sets passwords for: the API's route takes either,
+    the portal's page users only (as with sign-in forms).
+    """
+    new_hash = people.new_password_hash(password)  # a short password leaves the link usable
+    # Used up by a conditional UPDATE: of two redemptions at once, exactly one matches.
+    used = db.session.execute(
+        update(PasswordReset)
+        .where(*_live(plain, sides, now))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        raise Invalid(UNUSABLE, fields={"token": "unknown, used or expired"})
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == digest(plain))
+    )
+    account = reset.owner
+    if isinstance(account, Agent) and not account.active:
+        raise Invalid(UNUSABLE, fields={"token": "the account is deactivated"})
+    account.password_hash = new_hash
+    end_credentials(account, now=now)
+    if isinstance(account, User):
+        # The link came to the address: its owner has shown they control it.
+        people.mark_verified(account, now=now)
+    return account

@@ -1,0 +1,152 @@
+"""The portal's password pages: set a password with a mailed link, and ask for a link.
+
+The link (`/portal/password-reset?token=…`) is opened once: the token moves into the session
+cookie and the browser is sent on to the same page without it, so it stays out of the
+address bar, the history and any Referer. Each form post carries its CSRF token. The pages
+call the same services as the API's routes (`auth/resets.py`).
+"""
+
+from __future__ import annotations
+
+from apiflask import HTTPError
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from ticketapi.auth import resets
+from ticketapi.auth.passwords import MIN_LENGTH
+from ticketapi.auth.views import (
+    REQUESTED,
+    RESET_ADDRESS_SCOPE,
+    RESET_SCOPE,
+    requested_address,
+    reset_address_limit,
+    reset_limit,
+)
+from ticketapi.errors import DomainError
+from ticketapi.extensions import db, limiter
+from ticketapi.portal import forms, security
+from ticketapi.portal.theme import render
+from ticketapi.portal.views import error_page
+from ticketapi.timeutil import utcnow
+
+bp = Blueprint("portal_accounts", __name__, url_prefix="/portal")
+bp.after_request(security.page_headers)
+
+TOKEN = "password_reset_token"  # the link's token, in the session until it is used
+PORTAL = ("user",)  # an agent's link sets nothing here: agents have their own pages (SPEC §10)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.get("/password-reset")
+def reset_form():
+    if token := request.args.get("token"):
+        session[TOKEN] = token[:200]
+        return redirect(url_for(".reset_form"), 303)
+    reset = _pending()
+    if reset is None:
+        return _unusable()
+    return _password_page(reset)
+
+
+@bp.post("/password-reset")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def set_password():
+    reset = _pending()
+    if reset is None:
+        return _unusable()
+    if not security.form_is_genuine():
+        return _password_page(reset, problem=security.FORM_EXPIRED, status=400)
+    values, errors = forms.check_password(request.form)
+    if errors:
+        return _password_page(reset, errors=errors, status=422)
+    try:
+        resets.redeem(session[TOKEN], values["password"], now=utcnow(), sides=PORTAL)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if "token" in error.fields:
+            return _unusable()
+        return _password_page(reset, errors=error.fields, problem=error.message, status=422)
+    session.pop(TOKEN, None)
+    session["password_set"] = True
+    return redirect(url_for(".password_set"), 303)
+
+
+@bp.get("/password-reset/done")
+def password_set():
+    if not session.pop("password_set", False):
+        return redirect(url_for(".reset_form"), 303)
+    return render("portal/password_reset.html", state="done"), 200, NO_STORE
+
+
+@bp.get("/password-reset/request")
+def request_form():
+    return _request_page({})
+
+
+@bp.post("/password-reset/request")
+@limiter.shared_limit(reset_limit, RESET_SCOPE)
+@limiter.shared_limit(reset_address_limit, RESET_ADDRESS_SCOPE, key_func=requested_address)
+def request_link():
+    typed = {"email": request.form.get("email", "")}
+    if not security.form_is_genuine():
+        return _request_page(typed, problem=security.FORM_EXPIRED, status=400)
+    values, errors = forms.check_email(request.form)
+    if errors:
+        return _request_page(typed, errors=errors, status=422)
+    resets.request_link(values["email"])
+    db.session.commit()
+    session["password_link_requested"] = True
+    return redirect(url_for(".link_requested"), 303)
+
+
+@bp.get("/password-reset/requested")
+def link_requested():
+    if not session.pop("password_link_requested", False):
+        return redirect(url_for(".request_form"), 303)
+    return render("portal/password_reset_request.html", sent=REQUESTED), 200, NO_STORE
+
+
+@bp.errorhandler(HTTPException)
+@bp.errorhandler(HTTPError)
+def account_error_page(error):
+    """Too many requests: the form again, saying so; any other error: the portal's page."""
+    status = error.code if isinstance(error, HTTPException) else error.status_code
+    if status == 429 and request.endpoint == "portal_accounts.request_link":
+        problem = "We have sent several links in a short time: wait a while, then ask again."
+        return _request_page({"email": request.form.get("email", "")}, problem=problem, status=429)
+    return error_page(error)
+
+
+def _pending():
+    token = session.get(TOKEN)
+    return resets.usable(token, now=utcnow(), sides=PORTAL) if token else None
+
+
+def _unusable():
+    session.pop(TOKEN, None)
+    return render("portal/password_reset.html", state="unusable"), 410, NO_STORE
+
+
+def _password_page(reset, *, errors=None, problem=None, status=200):
+    page = render(
+        "portal/password_reset.html",
+        state="form",
+        email=reset.owner.email,
+        errors=errors or {},
+        problem=problem or ("Some fields need another look." if errors else None),
+        max_lengths=forms.PASSWORD_LENGTHS,
+        min_length=MIN_LENGTH,
+    )
+    return page, status, NO_STORE
+
+
+def _request_page(typed, *, errors=None, problem=None, status=200):
+    page = render(
+        "portal/password_reset_request.html",
+        values=typed,
+        errors=errors or {},
+        problem=problem or ("Some fields need another look." if errors else None),
+        max_lengths=forms.PASSWORD_LENGTHS,
+    )
+    return page, status, NO_STORE
