@@ -9,7 +9,7 @@ from apiflask import APIFlask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ticketapi import config as configuration
-from ticketapi import errors, extensions
+from ticketapi import errors, extensions, json_body
 from ticketapi.api import MAX_ID
 from ticketapi.errors import NotFound
 
@@ -44,6 +44,7 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     app.url_value_preprocessor(refuse_impossible_ids)
     extensions.init_app(app)
     errors.init_app(app)
+    json_body.init_app(app)
     register_blueprints(app)
     return app
 

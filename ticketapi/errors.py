@@ -8,6 +8,8 @@ from typing import Any
 from apiflask import APIFlask, HTTPError
 from flask import Request, g, request
 
+from ticketapi.api import document_path_ids
+
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -98,7 +100,7 @@ def _parses(req: Request) -> bool:
 
 
 def init_app(app: APIFlask) -> None:
-    app.spec_processor(document_errors)
+    app.spec_processor(lambda spec: document_path_ids(document_errors(spec)))
 
     @app.error_processor
     def to_json(error: HTTPError):
