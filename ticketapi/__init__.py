@@ -7,6 +7,7 @@ from pathlib import Path
 
 from apiflask import APIFlask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from ticketapi import config as configuration
 from ticketapi import errors, extensions, json_body
@@ -15,6 +16,15 @@ from ticketapi.errors import NotFound
 
 API_TITLE = "Helpdesk API"
 API_VERSION = "1"
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>`: digits too many for int() (over 4,300) still match the route, then 404."""
+
+    def to_python(self, value: str) -> int:
+        if len(value) > len(str(MAX_ID)):
+            return MAX_ID + 1  # refused by refuse_impossible_ids, whatever the method
+        return super().to_python(value)
 
 
 def refuse_impossible_ids(_endpoint: str | None, values: dict | None) -> None:
@@ -41,6 +51,7 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     app.config.update(errors.OPENAPI_SETTINGS)
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.url_map.converters["int"] = RowIdConverter
     app.url_value_preprocessor(refuse_impossible_ids)
     extensions.init_app(app)
     errors.init_app(app)
