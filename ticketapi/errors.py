@@ -9,6 +9,7 @@ from apiflask import APIFlask, HTTPError
 from flask import Request, g, request
 
 from ticketapi.api import document_path_ids
+from ticketapi.http_headers import untrusted_host
 
 CODES = {
     400: "bad_request",
@@ -109,7 +110,9 @@ def init_app(app: APIFlask) -> None:
             error = Unauthorized(f"Sign in first. {error.message}")
         code = CODES.get(error.status_code, "error")
         body: dict[str, Any] = {"code": code, "message": error.message}
-        if isinstance(error, DomainError):
+        if error.status_code == 400 and (message := untrusted_host()):
+            body["message"] = message
+        elif isinstance(error, DomainError):
             if error.fields:
                 body["fields"] = error.fields
             body.update(error.extra)

@@ -58,11 +58,12 @@ class Schema(apiflask.Schema):
 class OneLine(Validator):
     """A name, subject or title: one line, no control characters (ticketapi/text.py)."""
 
-    error = "Must be one line of text without control characters."
+    def __init__(self, error: str | None = None) -> None:
+        self.error = error  # None: the message names the character found
 
     def __call__(self, value: str) -> str:
         if problem := not_one_line(value):
-            raise ValidationError(problem)
+            raise ValidationError(self.error or problem)
         return value
 
 

@@ -7,7 +7,11 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.security import safe_join
 
+from ticketapi.portal.security import page_headers
+
 bp = Blueprint("site", __name__)
+# The built pages get the portal pages' policy: the same theme, scripts and stylesheets.
+bp.after_request(page_headers)
 
 
 @bp.get("/", defaults={"path": ""})

@@ -294,7 +294,8 @@ def test_path_integers_beyond_a_database_integer_are_not_found(world, admin, met
 
 @pytest.mark.parametrize(("path", "name"), list(query_params("query", "string")))
 def test_query_strings_with_broken_utf8_are_never_a_500(world, admin, path, name):
-    # A surrogate cannot reach a URL: werkzeug decodes invalid UTF-8 as U+FFFD.
+    # A surrogate cannot reach a URL: werkzeug leaves a percent-escape that is not UTF-8
+    # (a surrogate's %ED%A0%80) as it was written.
     for value in ("%ED%A0%80", "%FF%FE", "%C0%AF", "%E2%80%AE", "%00"):
         response = world.get(f"{concrete(path)}?{name}={value}", admin)
         assert response.status_code < 500, (value, response.get_data(True))

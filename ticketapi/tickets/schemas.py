@@ -152,7 +152,8 @@ class IfMatchIn(Schema):
         validate=[
             Length(max=40),
             Regexp(
-                r'^\s*(W/)?"?[0-9]{1,10}"?\s*$',
+                # A version from 1 to 999,999,999: no ticket is changed a billion times.
+                r'^(W/)?"?[1-9][0-9]{0,8}"?$',
                 flags=re.ASCII,
                 error='Must be the ticket\'s ETag, such as "3".',
             ),
