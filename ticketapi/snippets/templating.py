@@ -14,7 +14,15 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    nodes,
+    pass_environment,
+)
+from jinja2.filters import do_truncate
 from jinja2.sandbox import SandboxedEnvironment
 
 from ticketapi.errors import Invalid
@@ -35,6 +43,8 @@ OUTPUT_MAX = TEXT_MAX
 # snippet never fails when it is filled in: PLACEHOLDER is any checked expression (a
 # placeholder or a literal), the others must be literals of their kind, within bounds.
 PLACEHOLDER, FLAG, TEXT, COUNT = "placeholder", "true or false", "a quoted text", "a whole number"
+# What `in` looks in: a placeholder, or a literal list or text.
+CONTAINER = "a list or a quoted text"
 # A filter's literal text (trim's chars, truncate's end) is short; a count fits the output.
 LITERAL_TEXT_MAX = 100
 COUNT_MAX = OUTPUT_MAX
@@ -57,7 +67,7 @@ TESTS: dict[str, tuple[tuple[str, str], ...]] = {
     "eq": (("other", PLACEHOLDER),),
     "equalto": (("other", PLACEHOLDER),),
     "ne": (("other", PLACEHOLDER),),
-    "in": (("seq", PLACEHOLDER),),
+    "in": (("seq", CONTAINER),),
 }
 MAX_DEPTH = 40
 
@@ -124,6 +134,12 @@ ENVIRONMENT = SnippetEnvironment(
     autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
 )
 ENVIRONMENT.globals.clear()
+# A placeholder may hold a number (ticket.id): truncate, like the other filters, reads text.
+ENVIRONMENT.filters["truncate"] = pass_environment(
+    lambda environment, value, *args, **kwargs: do_truncate(
+        environment, str(value), *args, **kwargs
+    )
+)
 
 
 def placeholder_list() -> str:
@@ -248,6 +264,9 @@ def _arguments(
     if len(node.args) > len(names):
         raise refuse(f"the {kind} {node.name!r} takes {usage}.", node.lineno)
     given = dict(zip(names, node.args, strict=False))
+    if kind == "test" and node.kwargs:
+        # Tests take their value by position only (eq(other=…) fails in Python).
+        raise refuse(f"the test {node.name!r} takes {usage}, without names.", node.lineno)
     for keyword in node.kwargs:
         if keyword.key not in names or keyword.key in given:
             raise refuse(f"the {kind} {node.name!r} takes {usage}.", node.lineno)
@@ -261,17 +280,19 @@ def _arguments(
 def _check_argument(
     node: nodes.Filter | nodes.Test, name: str, expected: str, arg: nodes.Expr, depth: int
 ) -> None:
-    if expected == PLACEHOLDER:
+    if expected == PLACEHOLDER or (expected == CONTAINER and not _is_literal(arg)):
         _check_node(arg, depth + 1)
         return
     value = _literal(arg)
     fits = {
+        CONTAINER: isinstance(value, list | tuple | str),
         FLAG: isinstance(value, bool),
         TEXT: isinstance(value, str) and len(value) <= LITERAL_TEXT_MAX,
         COUNT: type(value) is int and 0 <= value <= COUNT_MAX,
     }[expected]
     if not fits:
         bounds = {
+            CONTAINER: "",
             FLAG: "",
             TEXT: f" of at most {LITERAL_TEXT_MAX} characters",
             COUNT: f" from 0 to {COUNT_MAX:,}",
@@ -293,6 +314,10 @@ def _check_truncate(node: nodes.Filter, given: dict[str, nodes.Expr]) -> None:
 
 
 _NOT_A_LITERAL = object()
+
+
+def _is_literal(arg: nodes.Expr) -> bool:
+    return _literal(arg) is not _NOT_A_LITERAL
 
 
 def _literal(arg: nodes.Expr) -> Any:
