@@ -18,7 +18,8 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # marks U+200E and U+200F, which right-to-left writers need, stay allowed.
 NOT_IN_A_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
-_CONTROL_RUN = re.compile(f"(?:{NOT_IN_A_LINE.pattern})+")
+# A run of them, with the spaces around it, becomes one space.
+_CONTROL_RUN = re.compile(f" *(?:{NOT_IN_A_LINE.pattern})+ *")
 
 
 def codepoint(character: str) -> str:
@@ -48,5 +49,5 @@ def not_one_line(value: str) -> str | None:
 
 
 def one_line(value: str) -> str:
-    """`value` with each run of control characters made one space, for names from elsewhere."""
+    """`value` with each run of control characters made one space, for text from elsewhere."""
     return _CONTROL_RUN.sub(" ", LONE_SURROGATE.sub("\ufffd", value)).strip()
