@@ -320,3 +320,44 @@ def test_odd_header_values_are_refused_naming_the_header(world, admin, method, p
     # The same header, well formed, is obeyed.
     response = world.call(method, url, admin, json={"urgency": 5}, headers={name: '"1"'})
     assert response.status_code == 200, response.json
+
+
+# Names, subjects and titles are one line (issue #12, item 10): found by their field names,
+# so a new name field that forgets the shared type (schemas.name_field / OneLine) fails here.
+ONE_LINE_FIELD = re.compile(r"^(name|title|subject|category|label|labels|tags|add_label|\w+_name)$")
+CONTROL_CHARACTERS = (
+    "Help\r\nBcc: victim@example.com",
+    "Help\x1b[2J",
+    "Help\x07",
+    "Help\x7f",
+    "Help\x85",
+    "Help\u2028",
+    "Help\u202egnp.exe",
+    "Help\u2066x",
+)
+
+
+def one_line_fields():
+    for method, path, schema in (p.values for p in JSON_ROUTES):
+        for name, error_path, body in string_properties(schema):
+            if ONE_LINE_FIELD.match(name):
+                yield pytest.param(
+                    method, path, error_path, body, id=f"{method.upper()} {path} {name}"
+                )
+
+
+ONE_LINE_FIELDS = list(one_line_fields())
+
+
+def test_the_document_has_one_line_fields():
+    names = {p.values[2].split(".")[0] for p in ONE_LINE_FIELDS}
+    assert {"name", "title", "subject", "labels", "tags", "category"} <= names
+    assert len(ONE_LINE_FIELDS) >= 30
+
+
+@pytest.mark.parametrize(("method", "path", "error_path", "body"), ONE_LINE_FIELDS)
+def test_names_and_subjects_refuse_control_characters(world, admin, method, path, error_path, body):
+    for value in CONTROL_CHARACTERS:
+        response = world.call(method, concrete(path), admin, json=body(value))
+        assert_names(response, error_path)
+        assert "U+" in response.json["error"]["fields"][error_path], (value, response.json)
