@@ -148,6 +148,9 @@ MARKDOWN = {
             "permalink_title": "Link to this section",
             "toc_depth": "2-3",
         },
+        # align="center", not style="text-align: center": the portal's Content-Security-Policy
+        # (ticketapi/portal/security.py) refuses inline styles.
+        "markdown.extensions.tables": {"use_align_attribute": True},
         "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
         "pymdownx.tabbed": {"alternate_style": True},
         "pymdownx.tasklist": {"custom_checkbox": True},

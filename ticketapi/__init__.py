@@ -7,14 +7,24 @@ from pathlib import Path
 
 from apiflask import APIFlask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from ticketapi import config as configuration
-from ticketapi import errors, extensions
+from ticketapi import errors, extensions, http_headers, json_body
 from ticketapi.api import MAX_ID
 from ticketapi.errors import NotFound
 
 API_TITLE = "Helpdesk API"
 API_VERSION = "1"
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>`: digits too many for int() (over 4,300) still match the route, then 404."""
+
+    def to_python(self, value: str) -> int:
+        if len(value) > len(str(MAX_ID)):
+            return MAX_ID + 1  # refused by refuse_impossible_ids, whatever the method
+        return super().to_python(value)
 
 
 def refuse_impossible_ids(_endpoint: str | None, values: dict | None) -> None:
@@ -41,9 +51,12 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     app.config.update(errors.OPENAPI_SETTINGS)
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.url_map.converters["int"] = RowIdConverter
     app.url_value_preprocessor(refuse_impossible_ids)
     extensions.init_app(app)
     errors.init_app(app)
+    json_body.init_app(app)
+    http_headers.init_app(app)
     register_blueprints(app)
     return app
 
@@ -55,8 +68,8 @@ def register_blueprints(app: APIFlask) -> None:
     from ticketapi.jobs.views import bp as jobs
     from ticketapi.notifications.views import bp as notifications
     from ticketapi.people.views import bp as people
-    from ticketapi.portal.accounts import bp as portal_accounts
     from ticketapi.portal import errors as portal_errors
+    from ticketapi.portal.accounts import bp as portal_accounts
     from ticketapi.portal.views import bp as portal
     from ticketapi.search.views import bp as search
     from ticketapi.settings.views import bp as desk_settings

@@ -18,3 +18,15 @@ def committed(result: T) -> T:
     """Commit the request's changes, then hand back what the view returns."""
     db.session.commit()
     return result
+
+
+def document_path_ids(spec: dict) -> dict:
+    """Give every integer in a URL the bounds its route holds it to (beyond them: 404)."""
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "path" and schema.get("type") == "integer":
+                    schema.setdefault("minimum", 0)
+                    schema.setdefault("maximum", MAX_ID)
+    return spec

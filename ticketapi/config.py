@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpdesk import shared_settings
@@ -89,6 +91,32 @@ def mail_from(environ: Mapping[str, str], smtp: str | None) -> str:
         raise ConfigError(f"HELPDESK_MAIL_FROM: {exc}") from None
 
 
+# werkzeug matches no IPv6 address here: a server on [::1] is reached by name (localhost).
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def allowed_hosts(environ: Mapping[str, str], site_url: str | None) -> list[str] | None:
+    """HELPDESK_ALLOWED_HOSTS, the host names a request may name in its Host header.
+
+    Default: the host of HELPDESK_SITE_URL, else this machine's own names (the embedded
+    server listens on 127.0.0.1). `*` trusts any Host (a proxy in front checks it).
+    """
+    value = environ.get("HELPDESK_ALLOWED_HOSTS", "").strip()
+    if value == "*":
+        return None
+    hosts = [host.strip().lower() for host in value.split(",") if host.strip()]
+    for host in hosts:
+        if not re.fullmatch(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*", host):
+            raise ConfigError(
+                f"HELPDESK_ALLOWED_HOSTS has {host!r}, which is not a host name: list names "
+                "without ports, such as help.example.com, .example.com (and its "
+                "subdomains), or * for any"
+            )
+    if not hosts and site_url and (site_host := urlsplit(site_url).hostname):
+        hosts = [site_host]
+    return hosts or list(LOCAL_HOSTS)
+
+
 def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | None = None) -> dict:
     """Build the Flask configuration from the environment, then `overrides` on top."""
     overrides = dict(overrides or {})
@@ -100,6 +128,7 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
     smtp = smtp_url(environ)
     # The settings the build reads too come from one place (helpdesk/shared_settings.py).
     portal_dir = shared_settings.portal_dir(overrides.get("PORTAL_DIR"), environ)
+    site_url = shared_settings.site_url(environ)
     return {
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(environ, instance),
@@ -131,8 +160,10 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         "DEFLECTION_RATE_LIMIT": environ.get(
             "HELPDESK_DEFLECTION_RATE_LIMIT", DEFAULT_DEFLECTION_LIMIT
         ),
-        # The portal's public address, for absolute links; none: the address asked for.
-        "SITE_URL": shared_settings.site_url(environ),
+        # The portal's public address, for absolute links; none: the address asked for,
+        # whose Host is one of TRUSTED_HOSTS (any other gets a 400).
+        "SITE_URL": site_url,
+        "TRUSTED_HOSTS": allowed_hosts(environ, site_url),
         # The portal's form posts check their CSRF token explicitly (ticketapi/portal). The
         # token is good for the browser's session, however long a person takes to write.
         "WTF_CSRF_CHECK_DEFAULT": False,

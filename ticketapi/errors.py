@@ -15,6 +15,9 @@ from typing import Any
 from apiflask import APIFlask, HTTPError
 from flask import Flask, Request, Response, current_app, g, request
 
+from ticketapi.api import document_path_ids
+from ticketapi.http_headers import untrusted_host
+
 logger = logging.getLogger(__name__)
 
 #: Draws an error as an HTML page of one family (the portal's, the agents').
@@ -179,6 +182,8 @@ def page_text(
     title, message = texts.get(error.status_code, OTHER_PAGE_TEXT)
     if isinstance(error, DomainError):
         message = error.message
+    elif error.status_code == 400 and (host_message := untrusted_host()):
+        message = host_message
     return title, message
 
 
@@ -188,7 +193,7 @@ def page_headers(error: HTTPError) -> dict[str, str]:
 
 
 def init_app(app: APIFlask) -> None:
-    app.spec_processor(document_errors)
+    app.spec_processor(lambda spec: document_path_ids(document_errors(spec)))
 
     @app.error_processor
     def to_answer(error: HTTPError):
@@ -199,7 +204,9 @@ def init_app(app: APIFlask) -> None:
             error = Unauthorized(f"Sign in first. {error.message}")
         code = CODES.get(error.status_code, "error")
         body: dict[str, Any] = {"code": code, "message": error.message}
-        if isinstance(error, DomainError):
+        if error.status_code == 400 and (message := untrusted_host()):
+            body["message"] = message
+        elif isinstance(error, DomainError):
             if error.fields:
                 body["fields"] = error.fields
             body.update(error.extra)

@@ -10,25 +10,34 @@ import apiflask
 from apiflask import fields
 from apiflask.validators import Length, Range, Regexp
 from marshmallow import ValidationError, pre_load
+from marshmallow.validate import Validator
+
+from ticketapi.api import MAX_ID
+from ticketapi.text import bad_text, not_one_line
 
 NAME_MAX = 200
 
 
-def nul_paths(data: Any, prefix: str = "") -> list[str]:
-    """Where a NUL character hides in decoded JSON (PostgreSQL text cannot hold one)."""
+def bad_text_paths(data: Any, prefix: str = "") -> dict[str, str]:
+    """Where decoded input holds text no database can store (NUL, a lone surrogate), and why.
+
+    Keys are checked as well as values: an unknown key is named back in the error.
+    """
     if isinstance(data, str):
-        return [prefix or "_schema"] if "\x00" in data else []
+        return {prefix or "_schema": problem} if (problem := bad_text(data)) else {}
     if isinstance(data, Mapping):  # query arguments arrive as a multidict
-        items = ((key, value) for key in data for value in _all_values(data, key))
+        items = [(key, value) for key in data for value in _all_values(data, key)]
     elif isinstance(data, list):
-        items = enumerate(data)
+        items = list(enumerate(data))
     else:
-        return []
-    return [
-        p
-        for key, value in items
-        for p in nul_paths(value, f"{prefix}.{key}" if prefix else str(key))
-    ]
+        return {}
+    found: dict[str, str] = {}
+    for key, value in items:
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(key, str) and (problem := bad_text(key)):
+            found[path] = problem
+        found.update(bad_text_paths(value, path))
+    return found
 
 
 def _all_values(data: Mapping, key) -> list:
@@ -37,20 +46,33 @@ def _all_values(data: Mapping, key) -> list:
 
 
 class Schema(apiflask.Schema):
-    """The base of every schema: input with NUL characters is refused, naming the field."""
+    """The base of every schema: text no database can store is refused, naming the field."""
 
     @pre_load(pass_collection=True)
-    def refuse_nul_characters(self, data, **_kwargs):
-        if paths := nul_paths(data):
-            raise ValidationError({path: ["Must not contain NUL characters."] for path in paths})
+    def refuse_unstorable_text(self, data, **_kwargs):
+        if paths := bad_text_paths(data):
+            raise ValidationError({path: [problem] for path, problem in paths.items()})
         return data
+
+
+class OneLine(Validator):
+    """A name, subject or title: one line, no control characters (ticketapi/text.py)."""
+
+    def __init__(self, error: str | None = None) -> None:
+        self.error = error  # None: the message names the character found
+
+    def __call__(self, value: str) -> str:
+        if problem := not_one_line(value):
+            raise ValidationError(self.error or problem)
+        return value
 
 
 TEXT_MAX = 100_000
 
 
 def name_field(max_length: int = NAME_MAX, **kwargs) -> fields.String:
-    return fields.String(validate=Length(min=1, max=max_length), **kwargs)
+    """A name, subject or title: 1 to `max_length` characters on one line."""
+    return fields.String(validate=[Length(min=1, max=max_length), OneLine()], **kwargs)
 
 
 SHORT_NAME_MAX = 100  # usergroup, team and API key names
@@ -64,8 +86,14 @@ def text_field(max_length: int = TEXT_MAX, **kwargs) -> fields.String:
     return fields.String(validate=Length(min=1, max=max_length), **kwargs)
 
 
-def id_field(**kwargs) -> fields.Integer:
-    return fields.Integer(validate=Range(min=1, max=2**31 - 1), **kwargs)
+def int_field(minimum: int, maximum: int = MAX_ID, **kwargs) -> fields.Integer:
+    """A whole number a database integer holds: every integer the API reads has both bounds."""
+    return fields.Integer(validate=Range(min=minimum, max=maximum), **kwargs)
+
+
+def id_field(minimum: int = 1, **kwargs) -> fields.Integer:
+    """The id of a row (from 1), or from 0 where 0 means "none" (a filter's unassigned)."""
+    return int_field(minimum, **kwargs)
 
 
 def ids_field(**kwargs) -> fields.List:

@@ -8,6 +8,8 @@ from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
+from ticketapi.portal.security import page_headers
+
 #: The ticketapi's own prefixes: never files of the portal.
 DYNAMIC = ("api", "agent", "portal")
 
@@ -20,6 +22,8 @@ class PortalPath(PathConverter):
 
 
 bp = Blueprint("site", __name__)
+# The built pages get the portal pages' policy: the same theme, scripts and stylesheets.
+bp.after_request(page_headers)
 
 
 @bp.record_once

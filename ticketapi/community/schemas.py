@@ -7,7 +7,7 @@ from apiflask.validators import Length, OneOf
 
 from ticketapi.community.models import STATUSES
 from ticketapi.pagination import PageArgs
-from ticketapi.schemas import AuthorOut, Schema, id_field, timestamp_field
+from ticketapi.schemas import AuthorOut, OneLine, Schema, id_field, name_field, timestamp_field
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -22,11 +22,11 @@ def text(max_length: int, min_length: int = 0, **kwargs) -> fields.String:
 
 
 def title_field(**kwargs) -> fields.String:
-    return text(TITLE_MAX, 1, **kwargs)
+    return name_field(TITLE_MAX, **kwargs)
 
 
 def category_field(**kwargs) -> fields.String:
-    return text(CATEGORY_MAX, allow_none=True, **kwargs)
+    return fields.String(validate=[Length(max=CATEGORY_MAX), OneLine()], allow_none=True, **kwargs)
 
 
 def html_field(**kwargs) -> fields.String:

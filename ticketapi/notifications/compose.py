@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from ticketapi import text as text_rules
 from ticketapi.mail.addresses import sender_address
 from ticketapi.tickets.models import Message, Ticket
 
@@ -36,8 +37,12 @@ class Mail:
 
 
 def one_line(text: str, limit: int = SUBJECT_MAX) -> str:
-    """Whitespace (line breaks too) collapsed, cut at `limit`: safe in a header."""
-    line = " ".join(text.split())
+    """Whitespace and control characters collapsed, cut at `limit`: safe in a header.
+
+    Names and subjects are stored without control characters; this also covers rows
+    stored before that rule.
+    """
+    line = " ".join(text_rules.one_line(text).split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 

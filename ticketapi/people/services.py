@@ -21,6 +21,7 @@ from ticketapi.permissions import (
     can_view_people,
 )
 from ticketapi.schemas import NAME_MAX
+from ticketapi.text import one_line
 
 
 def normalize_email(email: str) -> str:
@@ -215,8 +216,9 @@ def register_user(
 ) -> User:
     """Create a user on behalf of the system (a public submission, an email)."""
     email = normalize_email(email)
-    # An address stands in for a missing name, cut to fit (addresses may be longer).
-    user = User(email=email, name=(name.strip() or email)[:NAME_MAX], created_at=now)
+    # An address stands in for a missing name, cut to fit (addresses may be longer). A name
+    # from elsewhere (a mail header, an import) is made one line: the API refuses others.
+    user = User(email=email, name=(one_line(name) or email)[:NAME_MAX], created_at=now)
     if organization_id is not None:
         user.organization = named(Organization, organization_id, "organization_id")
     user.usergroups = [named(Usergroup, gid, "usergroup_ids") for gid in usergroup_ids or []]

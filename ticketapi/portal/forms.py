@@ -9,7 +9,7 @@ from apiflask.validators import Length
 from marshmallow import ValidationError, pre_load, validates_schema
 
 from ticketapi.auth.passwords import MIN_LENGTH
-from ticketapi.schemas import NAME_MAX, TEXT_MAX, Schema
+from ticketapi.schemas import NAME_MAX, TEXT_MAX, OneLine, Schema
 from ticketapi.tickets.schemas import SUBJECT_MAX
 
 EMAIL_MAX = 254
@@ -17,18 +17,21 @@ EMAIL_MAX = 254
 MAX_LENGTHS = {"name": NAME_MAX, "email": EMAIL_MAX, "subject": SUBJECT_MAX, "message": TEXT_MAX}
 
 
-def _text(max_length: int, required: str) -> fields.String:
-    return fields.String(
-        required=True,
-        validate=Length(max=max_length, error=f"At most {max_length:,} characters, please."),
-        error_messages={"required": required},
-    )
+ONE_LINE = "Write this on one line, without control characters."
+
+
+def _text(max_length: int, required: str, *, one_line: bool = False) -> fields.String:
+    validate = [Length(max=max_length, error=f"At most {max_length:,} characters, please.")]
+    if one_line:
+        # The API's rule for names and subjects (ticketapi/text.py), said for people.
+        validate.append(OneLine(error=ONE_LINE))
+    return fields.String(required=True, validate=validate, error_messages={"required": required})
 
 
 class TicketForm(Schema):
     """Submit a ticket: the public submission's fields (SPEC §7), every one required."""
 
-    name = _text(NAME_MAX, "Tell us your name.")
+    name = _text(NAME_MAX, "Tell us your name.", one_line=True)
     email = fields.Email(
         required=True,
         validate=Length(max=EMAIL_MAX, error=f"At most {EMAIL_MAX} characters, please."),
@@ -37,7 +40,7 @@ class TicketForm(Schema):
             "invalid": "Enter an email address such as you@example.com.",
         },
     )
-    subject = _text(SUBJECT_MAX, "Say in a few words what it is about.")
+    subject = _text(SUBJECT_MAX, "Say in a few words what it is about.", one_line=True)
     message = _text(TEXT_MAX, "Describe the problem or question.")
 
     @pre_load

@@ -31,6 +31,8 @@ FORM_EXPIRED = (
 def page_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # frame-ancestors 'none' says the same to browsers that read the policy.
+    response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 

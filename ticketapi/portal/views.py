@@ -15,6 +15,7 @@ from ticketapi.portal import forms, results, security
 from ticketapi.portal.errors import error_page
 from ticketapi.portal.theme import render
 from ticketapi.search.services import MAX_QUERY_CHARS, search_articles
+from ticketapi.text import one_line
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.views import SUBMIT_SCOPE, submit_limit
 from ticketapi.timeutil import utcnow
@@ -43,7 +44,8 @@ def search():
 
 @bp.get("/tickets/new")
 def new_ticket():
-    subject = request.args.get("subject", "").replace("\x00", "")[: forms.MAX_LENGTHS["subject"]]
+    # A link may carry anything: the form shows it as one line it would accept.
+    subject = one_line(request.args.get("subject", ""))[: forms.MAX_LENGTHS["subject"]]
     closed = not rules.can_submit_ticket(visitor())
     return ticket_form({"subject": subject}, closed=closed)
 

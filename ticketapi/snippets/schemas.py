@@ -6,12 +6,12 @@ from apiflask import fields
 from apiflask.validators import Length, Regexp
 
 from ticketapi.pagination import PageArgs
-from ticketapi.schemas import Schema, id_field, name_field, text_field, timestamp_field
+from ticketapi.schemas import OneLine, Schema, id_field, name_field, text_field, timestamp_field
 
 # Long enough for any canned reply, short enough that a body cannot be a weapon.
 BODY_MAX = 20_000
-CATEGORY = {"validate": Length(min=1, max=50)}
-TAG = fields.String(validate=[Length(min=1, max=50), Regexp(r"^[^,\s][^,]*$")])
+CATEGORY = {"validate": [Length(min=1, max=50), OneLine()]}
+TAG = fields.String(validate=[Length(min=1, max=50), Regexp(r"^[^,\s][^,]*$"), OneLine()])
 TAGS = {"validate": Length(max=20)}
 # The shared NUL check reads JSON bodies only; PostgreSQL refuses NUL in a query's text too.
 NO_NUL = Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")

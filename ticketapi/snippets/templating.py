@@ -9,15 +9,26 @@ output is capped besides.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    nodes,
+    pass_environment,
+)
+from jinja2.filters import do_truncate
 from jinja2.sandbox import SandboxedEnvironment
 
 from ticketapi.errors import Invalid
 from ticketapi.schemas import TEXT_MAX
+
+logger = logging.getLogger(__name__)
 
 # The single list of placeholders: the services fill exactly these.
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
@@ -26,10 +37,38 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "agent": ("name", "first_name", "email"),
     "organization": ("name",),
 }
-FILTERS = frozenset({"capitalize", "d", "default", "lower", "title", "trim", "truncate", "upper"})
-TESTS = frozenset({"defined", "eq", "equalto", "in", "ne", "none", "number", "string"})
 # Rendered text becomes a message body, which holds at most TEXT_MAX characters.
 OUTPUT_MAX = TEXT_MAX
+# What each filter and test may be given, checked when the snippet is saved, so that a saved
+# snippet never fails when it is filled in: PLACEHOLDER is any checked expression (a
+# placeholder or a literal), the others must be literals of their kind, within bounds.
+PLACEHOLDER, FLAG, TEXT, COUNT = "placeholder", "true or false", "a quoted text", "a whole number"
+# What `in` looks in: a placeholder, or a literal list or text.
+CONTAINER = "a list or a quoted text"
+# A filter's literal text (trim's chars, truncate's end) is short; a count fits the output.
+LITERAL_TEXT_MAX = 100
+COUNT_MAX = OUTPUT_MAX
+FILTERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "capitalize": (),
+    "lower": (),
+    "title": (),
+    "upper": (),
+    "trim": (("chars", TEXT),),
+    "default": (("default_value", PLACEHOLDER), ("boolean", FLAG)),
+    "d": (("default_value", PLACEHOLDER), ("boolean", FLAG)),
+    "truncate": (("length", COUNT), ("killwords", FLAG), ("end", TEXT), ("leeway", COUNT)),
+}
+# Tests compare with exactly one value, or with none.
+TESTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "defined": (),
+    "none": (),
+    "number": (),
+    "string": (),
+    "eq": (("other", PLACEHOLDER),),
+    "equalto": (("other", PLACEHOLDER),),
+    "ne": (("other", PLACEHOLDER),),
+    "in": (("seq", CONTAINER),),
+}
 MAX_DEPTH = 40
 
 SAFE_NODES = (
@@ -95,6 +134,12 @@ ENVIRONMENT = SnippetEnvironment(
     autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
 )
 ENVIRONMENT.globals.clear()
+# A placeholder may hold a number (ticket.id): truncate, like the other filters, reads text.
+ENVIRONMENT.filters["truncate"] = pass_environment(
+    lambda environment, value, *args, **kwargs: do_truncate(
+        environment, str(value), *args, **kwargs
+    )
+)
 
 
 def placeholder_list() -> str:
@@ -200,8 +245,87 @@ def _check_filter(node: nodes.Filter | nodes.Test, depth: int) -> None:
         raise refuse(
             f"*args and **kwargs cannot be given to the {kind} {node.name!r}.", node.lineno
         )
-    for child in node.iter_child_nodes():
-        _check_node(child, depth + 1)
+    if node.node is not None:
+        _check_node(node.node, depth + 1)
+    given = _arguments(node, allowed[node.name], kind)
+    for name, expected in allowed[node.name]:
+        if name in given:
+            _check_argument(node, name, expected, given[name], depth)
+    if node.name == "truncate":
+        _check_truncate(node, given)
+
+
+def _arguments(
+    node: nodes.Filter | nodes.Test, parameters: tuple[tuple[str, str], ...], kind: str
+) -> dict[str, nodes.Expr]:
+    """Match the arguments to the parameters by position and name, as Python would."""
+    names = [name for name, _expected in parameters]
+    usage = f"{node.name}({', '.join(names)})" if names else "no arguments"
+    if len(node.args) > len(names):
+        raise refuse(f"the {kind} {node.name!r} takes {usage}.", node.lineno)
+    given = dict(zip(names, node.args, strict=False))
+    if kind == "test" and node.kwargs:
+        # Tests take their value by position only (eq(other=…) fails in Python).
+        raise refuse(f"the test {node.name!r} takes {usage}, without names.", node.lineno)
+    for keyword in node.kwargs:
+        if keyword.key not in names or keyword.key in given:
+            raise refuse(f"the {kind} {node.name!r} takes {usage}.", node.lineno)
+        given[keyword.key] = keyword.value
+    if kind == "test" and len(given) != len(names):
+        # A test's value to compare with is not optional.
+        raise refuse(f"the test {node.name!r} takes {usage}.", node.lineno)
+    return given
+
+
+def _check_argument(
+    node: nodes.Filter | nodes.Test, name: str, expected: str, arg: nodes.Expr, depth: int
+) -> None:
+    if expected == PLACEHOLDER or (expected == CONTAINER and not _is_literal(arg)):
+        _check_node(arg, depth + 1)
+        return
+    value = _literal(arg)
+    fits = {
+        CONTAINER: isinstance(value, list | tuple | str),
+        FLAG: isinstance(value, bool),
+        TEXT: isinstance(value, str) and len(value) <= LITERAL_TEXT_MAX,
+        COUNT: type(value) is int and 0 <= value <= COUNT_MAX,
+    }[expected]
+    if not fits:
+        bounds = {
+            CONTAINER: "",
+            FLAG: "",
+            TEXT: f" of at most {LITERAL_TEXT_MAX} characters",
+            COUNT: f" from 0 to {COUNT_MAX:,}",
+        }[expected]
+        raise refuse(
+            f"{node.name}'s {name} must be {expected}{bounds}, written in the snippet.",
+            node.lineno,
+        )
+
+
+def _check_truncate(node: nodes.Filter, given: dict[str, nodes.Expr]) -> None:
+    # Jinja insists the length leaves room for the end mark ("..." unless given).
+    end = _literal(given["end"]) if "end" in given else "..."
+    if "length" in given and _literal(given["length"]) < len(end):
+        raise refuse(
+            f"truncate's length must be at least {len(end)}, the length of its end mark {end!r}.",
+            node.lineno,
+        )
+
+
+_NOT_A_LITERAL = object()
+
+
+def _is_literal(arg: nodes.Expr) -> bool:
+    return _literal(arg) is not _NOT_A_LITERAL
+
+
+def _literal(arg: nodes.Expr) -> Any:
+    """The value of a literal argument (`5`, `-1`, `'…'`, `true`), or a marker for anything else."""
+    try:
+        return arg.as_const(nodes.EvalContext(ENVIRONMENT))
+    except (nodes.Impossible, ArithmeticError, TypeError, ValueError):
+        return _NOT_A_LITERAL
 
 
 def render(body: str, context: Mapping[str, Mapping[str, Any]], limit: int = OUTPUT_MAX) -> str:
@@ -219,7 +343,11 @@ def render(body: str, context: Mapping[str, Mapping[str, Any]], limit: int = OUT
         raise refuse(
             f"it could not be filled in: {error.message or type(error).__name__}."
         ) from None
-    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
-        # Comparing a number with text, say: the writer's mistake, not the server's.
+    except Invalid:
+        raise
+    except Exception as error:
+        # Comparing a number with text, say, or a snippet saved before a rule was added:
+        # the writer's mistake, never the server's. Logged, as it may also be a rule we lack.
+        logger.warning("Snippet body could not be filled in: %r", error)
         raise refuse(f"it could not be filled in ({type(error).__name__}).") from None
     return "".join(pieces)

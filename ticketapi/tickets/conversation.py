@@ -65,7 +65,8 @@ def post_message(
     )
     db.session.add(message)
     db.session.flush()
-    for attachment in _own_uploads(actor, attachment_ids or []):
+    attached = _own_uploads(actor, attachment_ids or [])
+    for attachment in attached:
         attachment.message_id = message.id
     history.record(
         ticket,
@@ -73,7 +74,7 @@ def post_message(
         "note" if note else "reply",
         now=now,
         message_id=message.id,
-        attachments=len(attachment_ids or []),
+        attachments=distinct_files(attached),
     )
     happening = (
         Happening.NOTE_ADDED
@@ -109,6 +110,12 @@ def _check_may_post(actor: Actor, ticket: Ticket, *, note: bool, status: str | N
 
 def _status(value: str | None) -> Status | None:
     return None if value is None else Status(value)
+
+
+def distinct_files(attachments: list[Attachment]) -> int:
+    """How many files a message carries: an id sent twice, or the same file (name and
+    content) uploaded twice, is one file."""
+    return len({(a.filename, a.sha256) for a in attachments})
 
 
 def _own_uploads(actor: Actor, attachment_ids: list[int]) -> list[Attachment]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from apiflask import fields
 from apiflask.validators import Length, OneOf, Range, Regexp
 from flask import g
@@ -9,10 +11,12 @@ from flask import g
 from ticketapi.pagination import PageArgs
 from ticketapi.schemas import (
     AuthorOut,
+    OneLine,
     Schema,
     email_field,
     id_field,
     ids_field,
+    int_field,
     name_field,
     text_field,
     timestamp_field,
@@ -21,8 +25,7 @@ from ticketapi.slas.clock import STATES as SLA_STATES
 from ticketapi.tickets.status import SOURCES, STATUSES
 
 SUBJECT_MAX = 300
-SUBJECT = {"validate": Length(min=1, max=SUBJECT_MAX)}
-LABEL = fields.String(validate=[Length(min=1, max=50), Regexp(r"^[^,\s][^,]*$")])
+LABEL = fields.String(validate=[Length(min=1, max=50), Regexp(r"^[^,\s][^,]*$"), OneLine()])
 URGENCY = Range(min=1, max=10)
 ORDERS = (
     "created_at",
@@ -110,7 +113,7 @@ class TicketOut(Schema):
 class TicketIn(Schema):
     """One schema for every submitter: the service says which fields each may use."""
 
-    subject = fields.String(required=True, **SUBJECT)
+    subject = name_field(SUBJECT_MAX, required=True)
     message = text_field(required=True)
     name = name_field()
     email = email_field()
@@ -130,8 +133,8 @@ class SubmittedOut(Schema):
 
 
 class TicketPatch(Schema):
-    version = fields.Integer(validate=Range(min=1))
-    subject = fields.String(**SUBJECT)
+    version = int_field(1)
+    subject = name_field(SUBJECT_MAX)
     status = fields.String(validate=OneOf(STATUSES))
     urgency = fields.Integer(validate=URGENCY)
     agent_id = id_field(allow_none=True)
@@ -141,12 +144,30 @@ class TicketPatch(Schema):
     followers = ids_field()
 
 
+class IfMatchIn(Schema):
+    """The version a change is based on, as the ETag a GET sent: "3" (W/"3" is read alike)."""
+
+    if_match = fields.String(
+        data_key="If-Match",
+        validate=[
+            Length(max=40),
+            Regexp(
+                # A version from 1 to 999,999,999: no ticket is changed a billion times.
+                r'^(W/)?"?[1-9][0-9]{0,8}"?$',
+                flags=re.ASCII,
+                error='Must be the ticket\'s ETag, such as "3".',
+            ),
+        ],
+        metadata={"description": 'The ticket\'s ETag, such as "3" (or send version)'},
+    )
+
+
 class TicketFilter(PageArgs):
     status = fields.DelimitedList(fields.String(validate=OneOf(STATUSES)))
-    agent_id = fields.Integer(validate=Range(min=0), metadata={"description": "0: unassigned"})
-    team_id = fields.Integer(validate=Range(min=0), metadata={"description": "0: no team"})
-    organization_id = fields.Integer(validate=Range(min=0))
-    user_id = fields.Integer(validate=Range(min=0))
+    agent_id = id_field(0, metadata={"description": "0: unassigned"})
+    team_id = id_field(0, metadata={"description": "0: no team"})
+    organization_id = id_field(0)
+    user_id = id_field(0)
     following = fields.String(validate=OneOf(["me"]))
     sla_state = fields.String(validate=OneOf(list(SLA_STATES)))
     label = fields.String(validate=Length(max=50))

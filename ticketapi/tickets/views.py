@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from apiflask import APIBlueprint
-from flask import current_app, request, send_file
+from flask import current_app, send_file
 
 from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
-from ticketapi.errors import Invalid, PreconditionRequired
+from ticketapi.errors import PreconditionRequired
 from ticketapi.extensions import db, limiter
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.permissions import can_see_notes
@@ -72,6 +72,7 @@ def get_ticket(ticket_id: int):
 
 
 @bp.patch("/tickets/<int:ticket_id>")
+@bp.input(schemas.IfMatchIn, location="headers", arg_name="preconditions")
 @bp.input(schemas.TicketPatch)
 @bp.output(schemas.TicketOut)
 @bp.doc(
@@ -79,8 +80,8 @@ def get_ticket(ticket_id: int):
     responses={409: "The ticket changed since your version: the error carries its state"},
     **SECURED,
 )
-def update_ticket(ticket_id: int, json_data):
-    version = _expected_version(json_data.pop("version", None))
+def update_ticket(ticket_id: int, preconditions, json_data):
+    version = _expected_version(preconditions.get("if_match"), json_data.pop("version", None))
     ticket = services.update_ticket(
         current_actor(), ticket_id, json_data, version=version, now=utcnow()
     )
@@ -88,16 +89,10 @@ def update_ticket(ticket_id: int, json_data):
     return ticket, 200, {"ETag": ticket.etag}
 
 
-def _expected_version(body_version: int | None) -> int:
-    header = request.headers.get("If-Match")
-    if header is not None:
-        tag = header.strip().removeprefix("W/").strip('"')
-        if not tag.isdigit():
-            raise Invalid(
-                'If-Match must be the ticket\'s ETag, such as "3".',
-                fields={"If-Match": "not an ETag"},
-            )
-        return int(tag)
+def _expected_version(if_match: str | None, body_version: int | None) -> int:
+    """The version from If-Match (checked by IfMatchIn to be digits), else from the body."""
+    if if_match is not None:
+        return int(if_match.strip().removeprefix("W/").strip('"'))
     if body_version is None:
         raise PreconditionRequired(
             "Say which version you are changing: send If-Match with the ticket's ETag, "

@@ -10,10 +10,14 @@ import pytest
 
 from helpdesk.search.store import default_index_dir
 from tests.support.browser import serve_app
-from tests.theme.test_browser import browser  # noqa: F401 - the shared Chromium fixture
+from tests.theme.test_browser import (
+    PAGES,
+    browser,  # noqa: F401 - the shared Chromium fixture
+)
 from tests.ticketapi.portal.pages import HOSTILE
 from ticketapi import create_app
 from ticketapi.extensions import db
+from ticketapi.portal.security import CONTENT_SECURITY_POLICY
 from ticketapi.search.models import Deflection
 from ticketapi.tickets.models import Ticket
 
@@ -233,3 +237,38 @@ def test_the_header_results_fit_a_360px_phone(browser, base_url):  # noqa: F811
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.close()
+
+
+# Every violation of the policy, as the page saw it (Chromium also logs each as a console
+# error, which the page fixture counts).
+RECORD_VIOLATIONS = """
+window.violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.violations.push(`${event.violatedDirective} ${event.blockedURI || "inline"}`);
+});
+"""
+# A table whose columns are centred: Markdown's alignment must not be an inline style.
+TABLE_PAGE = "/kb/accounts-billing/add-team-members/"
+
+
+def test_the_built_portal_runs_under_its_content_security_policy(page, base_url):
+    page.add_init_script(RECORD_VIOLATIONS)
+    for path in [*PAGES, TABLE_PAGE]:
+        response = page.goto(base_url + path)
+        headers = response.headers
+        assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.violations") == [], path
+    # The scripts ran: the glossary marked its terms, the search box answers.
+    page.goto(base_url + "/kb/")
+    page.locator("#search-q-header").press_sequentially("restore", delay=20)
+    page.locator("#search-q-header-results a").first.wait_for()
+    page.goto(base_url + TABLE_PAGE)
+    assert page.locator("th[align=center]").count() >= 1
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('th[align=center]')).textAlign")
+        == "center"
+    )
+    assert page.evaluate("window.violations") == []

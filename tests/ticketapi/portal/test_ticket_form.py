@@ -155,6 +155,57 @@ def test_each_field_says_what_is_wrong_and_nothing_typed_is_lost(world, changes,
     assert tickets() == []
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": "Ann\r\nBcc: victim@example.com"},
+        {"subject": "Restore\x1b[2J"},
+        {"subject": "Restore \u202egnp.exe"},
+        {"name": "An\x85n", "subject": "Re\x07store"},
+        {"subject": "Re\x00store"},
+    ],
+)
+def test_names_and_subjects_with_control_characters_are_refused(world, changes):
+    response = send(world, token(world), **changes)
+    assert response.status_code == 422
+    page = page_of(response)
+    shown = {
+        field.select_one("input")["name"]: text_of(field.select_one(".field-error"))
+        for field in page.select(".field.has-error")
+    }
+    assert set(shown) == set(changes)
+    assert all(message for message in shown.values())
+    assert tickets() == []
+
+
+def test_broken_utf8_in_a_post_is_never_a_500(world):
+    # A lone surrogate cannot arrive in a form: werkzeug leaves a percent-escape that is not
+    # UTF-8 (a surrogate's %ED%A0%80 among them) as it was written.
+    csrf = token(world)
+    body = "&".join(
+        f"{name}={value}"
+        for name, value in {
+            **{name: value.replace(" ", "+") for name, value in TYPED.items()},
+            "name": "Ann%ED%A0%80",
+            "subject": "Restore%FF%FE",
+            "csrf_token": csrf,
+        }.items()
+    )
+    response = world.post(FORM, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 303, response.get_data(True)
+    (ticket,) = tickets()
+    assert (ticket.user.name, ticket.subject) == ("Ann%ED%A0%80", "Restore%FF%FE")
+    # Raw bytes that are not UTF-8: werkzeug reads no form at all, and the page says so.
+    raw = world.post(FORM, data=b"name=\xff\xfe", content_type="application/x-www-form-urlencoded")
+    assert 400 <= raw.status_code < 500
+    assert len(tickets()) == 1
+
+
+def test_a_subject_in_the_link_is_made_one_line(world):
+    page = page_of(world.get(FORM, query_string={"subject": "quantum\r\nteleporter\x00"}))
+    assert page.select_one("input[name=subject]")["value"] == "quantum teleporter"
+
+
 def test_the_error_page_suggests_articles_for_the_subject(world):
     response = send(world, token(world), subject="restore files from a snapshot", email="")
     section = page_of(response).select_one("#deflection")

@@ -41,6 +41,31 @@ def test_a_result_links_to_the_portal_for_pasting_into_a_reply(app, world, index
     assert first["link"] == "https://help.example.com" + RESTORE
 
 
+def test_a_link_never_follows_a_host_the_helpdesk_does_not_answer_for(
+    app, world, indexed, monkeypatch
+):
+    agent = world.agent("Sam")
+    for host in ("evil.example", "localhost.evil.example", "evil.example:80@localhost"):
+        response = world.get("/api/v1/search?q=restore", agent, headers={"Host": host})
+        assert response.status_code == 400, host
+        assert "HELPDESK_ALLOWED_HOSTS" in response.json["error"]["message"]
+    # No proxy is trusted (HELPDESK_TRUSTED_PROXIES=0): X-Forwarded-Host is not read.
+    forwarded = world.get(
+        "/api/v1/search?q=restore", agent, headers={"X-Forwarded-Host": "evil.example"}
+    )
+    assert forwarded.json["results"][0]["link"] == "http://localhost" + RESTORE
+
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["help.example.com", ".example.org"])
+    for host in ("help.example.com", "docs.example.org:8080"):
+        first = world.get("/api/v1/search?q=restore", agent, headers={"Host": host})
+        assert first.json["results"][0]["link"] == f"http://{host}{RESTORE}"
+    assert world.get("/api/v1/search?q=restore", agent).status_code == 400  # localhost
+    # The configured address wins over any allowed Host.
+    monkeypatch.setitem(app.config, "SITE_URL", "https://help.example.com")
+    first = world.get("/api/v1/search?q=restore", agent, headers={"Host": "docs.example.org"})
+    assert first.json["results"][0]["link"] == "https://help.example.com" + RESTORE
+
+
 def test_snippets_are_escaped_html(world, indexed):
     snippet = world.get("/api/v1/search?q=widget").json["results"][0]["snippet"]
     assert "<script" not in snippet and "<img" not in snippet

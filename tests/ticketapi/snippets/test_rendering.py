@@ -192,6 +192,44 @@ def test_expensive_templates_are_refused_when_saved(world, sam, body):
     assert "body" in response.json["error"]["fields"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ user.name|truncate(-1) }}",
+        "{{ user.name|truncate(2) }}",  # shorter than its end mark "..."
+        "{{ user.name|truncate(5, end='......') }}",
+        "{{ user.name|truncate(5, leeway=-1) }}",
+        "{{ user.name|truncate(99999999999999999999) }}",
+        "{{ user.name|truncate(ticket.id) }}",
+        "{{ user.name|truncate(5, killwords='yes') }}",
+        "{{ user.name|truncate(5, length=6) }}",
+        "{{ user.name|truncate(1, 2, 3, 4, 5) }}",
+        "{{ user.name|upper(1) }}",
+        "{{ user.name|trim(5) }}",
+        "{{ user.name|default(user.email, 'maybe') }}",
+        "{{ user.name|default(user.password) }}",
+        "{% if user.name is eq %}x{% endif %}",
+        "{% if user.name is none(1) %}x{% endif %}",
+    ],
+)
+def test_filter_arguments_that_would_fail_are_refused_when_saved(world, sam, body):
+    response = world.post("/api/v1/snippets", sam, json={"title": "Odd", "body": body})
+
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["fields"]["body"].startswith("line 1: ")
+
+
+def test_a_snippet_that_fails_when_filled_in_is_a_422_never_a_500(world, sam, requester):
+    # Saved before its filter's arguments were checked: it still must not break the server.
+    ticket = open_ticket(world, requester)
+    for body in ("{{ user.name|truncate(-1) }}", "{{ user.name|truncate(5, leeway=-1) }}"):
+        response = render(world, sam, stored(body, sam), ticket.id)
+
+        assert response.status_code == 422
+        # Checked again when filled in: the writer learns what to change.
+        assert "truncate's" in response.json["error"]["fields"]["body"]
+
+
 def test_rendered_text_is_capped(world, sam, requester):
     ticket = open_ticket(world, requester, subject="S" * 300)
     # 999 placeholders fit in a body, and each becomes 300 characters: 299,700 in all.

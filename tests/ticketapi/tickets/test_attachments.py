@@ -177,3 +177,23 @@ def test_note_attachments_stay_with_agents(world, ticket):
 def test_anonymous_cannot_upload(world):
     response = upload(world, ANONYMOUS, b"x", "x.txt")
     assert response.status_code == 401
+
+
+def reply_event(world, ticket_id: int) -> dict:
+    events = world.get(f"/api/v1/tickets/{ticket_id}/history", world.admin()).json["items"]
+    return next(e for e in reversed(events) if e["kind"] == "reply")
+
+
+def test_the_history_counts_distinct_files(world, ticket):
+    ann, ticket_id = ticket
+    photo = upload(world, ann, b"stern crack photo", "crack.jpg", "image/jpeg").json["id"]
+    again = upload(world, ann, b"stern crack photo", "crack.jpg", "image/jpeg").json["id"]
+    other_name = upload(world, ann, b"stern crack photo", "crack-2.jpg", "image/jpeg").json["id"]
+    response = world.post(
+        f"/api/v1/tickets/{ticket_id}/messages",
+        ann,
+        # The same id twice, the same file uploaded twice, the same bytes under another name.
+        json={"body": "Photos", "attachment_ids": [photo, photo, again, other_name]},
+    )
+    assert response.status_code == 201, response.json
+    assert reply_event(world, ticket_id)["data"]["attachments"] == 2
