@@ -64,7 +64,10 @@ SPLIT_TOKENS = re.compile(f"({TAG}|{REFERENCE})", re.DOTALL)
 #: Joins the texts, and the tags, on the text path: in no name and in no fragment it takes.
 SEPARATOR = "\0"
 #: An excluded element's start tag among the tags joined by SEPARATOR and lower-cased.
-EXCLUDED_TAG = re.compile(r"\0<(" + "|".join(sorted(EXCLUDED)) + r")\b")
+EXCLUDED_TAG = re.compile(
+    r"\0<(a|button|code|h[1-6]|kbd|label|math|option|pre"
+    r"|s(?:amp|cript|elect|tyle|vg)|t(?:emplate|extarea|itle))\b"
+)
 #: Not ASCII, yet IGNORECASE matches them to an ASCII letter: İ ı ſ K.
 ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
 _SAME_NAME_TAGS: dict[str, re.Pattern] = {}

@@ -148,3 +148,10 @@ def test_a_final_sigma_sees_a_tag_as_it_sees_the_separator():
     for stand_in in ["<", ">", "&", ";", annotator.SEPARATOR]:
         assert ("ΑΣ" + stand_in + "Α").lower() == "ας" + stand_in + "α"
         assert ("Α" + stand_in + "ΣΑ").lower() == "α" + stand_in + "σα"
+
+
+def test_the_text_path_takes_every_excluded_element_and_no_other():
+    for name in annotator.EXCLUDED:
+        assert annotator.EXCLUDED_TAG.match(f"\0<{name}>").group(1) == name
+    for name in ["p", "span", "abbr", "header", "h7", "codex", "svgs", "b", "strong", "td"]:
+        assert annotator.EXCLUDED_TAG.match(f"\0<{name}>") is None
