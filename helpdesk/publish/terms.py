@@ -84,9 +84,9 @@ class TermMatcher:
         for automaton in (self._exact, self._folded):
             if len(automaton):
                 automaton.make_automaton()
-        #: Whether a name holds `<` or NUL, which the annotator's fast path relies on no name
-        #: doing (plugins/glossary/annotate.py).
-        self.odd_names = any("<" in key or "\0" in key for key in self._all_keys())
+        #: Whether a name holds NUL, which the annotator's text path joins texts with.
+        self.odd_names = any("\0" in key for key in self._all_keys())
+        #: Whether any name matches regardless of case (then the text is searched lower-cased).
         self.ignores_case = bool(len(self._folded))
         self.slugs = [term.slug for term in self.terms]
 
@@ -119,14 +119,13 @@ class TermMatcher:
         found.sort()
         return found
 
-    def padded_spans(self, text: str, exact: str, folded: str) -> list[tuple[int, int, int, int]]:
-        """`spans(text)` for a text whose first and last characters are not part of a word
-        (so no bounds to test), found in `exact` (text with some stretches blanked out by a
-        character no name holds, which keeps them from matching) and `folded` (the same,
-        lower-cased as lower_same_length would: "" when no name ignores case)."""
+    def padded_spans(self, text: str, folded: str) -> list[tuple[int, int, int, int]]:
+        """`spans(text)` for a text whose first and last characters are not part of a word,
+        so there are no bounds to test; `folded` is lower_same_length(text), or "" when no
+        name ignores case."""
         found = []
         append = found.append
-        for automaton, haystack in ((self._exact, exact), (self._folded, folded)):
+        for automaton, haystack in ((self._exact, text), (self._folded, folded)):
             if not len(automaton):
                 continue
             # The hot loop of every build: kept flat; most characters around a word are spaces.

@@ -1,12 +1,13 @@
 """The pure core of the glossary plugin: annotate glossary terms in an HTML fragment.
 
-The fast path (`_annotate_text`): one regular expression splits the fragment into text and
+The fast path (`_annotate_text`): one regular expression splits the fragment into texts and
 what is not text (tags, comments, character references); the tags tell which texts lie in an
-element whose text is off limits (SPEC §5 rule 2). Those texts are blanked out, the texts are
-joined with a separator no name holds, and one pass of the term automaton over that finds the
-candidates, all in annotatable text; the leftmost and longest wins. The annotated texts are
-then put back between the tags. It never works out a position in the fragment itself, which
-is what made the first version slow (a loop in Python over every tag).
+element whose text is off limits (SPEC §5 rule 2), and each such element is merged into one
+tag. The remaining texts are joined with a separator no name holds, and one pass of the term
+automaton over that finds the candidates, all in annotatable text; the leftmost and longest
+wins. The annotated texts are then put back between the tags. It never works out a position
+in the fragment itself, which is what made the first version slow (a loop in Python over
+every tag).
 
 Odd fragments take the first version's path (`_annotate_by_layout`), which finds the
 candidates in the whole fragment and tests each against where the tags are: those with a `<`
@@ -37,10 +38,12 @@ VOID = frozenset((
     "source", "track", "wbr",
 ))  # fmt: skip
 #: Everything that is not text: tags (attribute values may hold `>` when quoted), comments,
-#: declarations and character references.
+#: declarations and character references. Possessive (`*+`, `++`): a tag ends at its first
+#: `>` outside quotes, so they change no match, but without them a `<p` followed by a long run
+#: and a quote never closed backtracked in time exponential in the run's length.
 TOKEN = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^>]*>"
-    r"|</?[a-zA-Z][\w:.-]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>"
+    r"|</?[a-zA-Z][\w:.-]*+(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>"
     r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);",
     re.DOTALL,
 )
@@ -48,7 +51,7 @@ TOKEN = re.compile(
 EXCLUDED_NAME = re.compile(r"<(" + "|".join(sorted(EXCLUDED)) + r")\b", re.IGNORECASE)
 ANNOTATED = re.compile(r"""\bdata-glossary\s*=\s*["']?([^"'\s>]+)""")
 TAG_NAME = re.compile(r"<([a-zA-Z][\w:.-]*)")
-TAG_REST = re.compile(r"(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>")
+TAG_REST = re.compile(r"(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>")
 _END_TAGS: dict[str, re.Pattern] = {}
 #: The same, for the text path (see the module's docstring): the tag pattern, and character
 #: references only where the fragment has an `&` (a pattern that starts with one literal `<`
@@ -76,7 +79,7 @@ _SAME_NAME_TAGS: dict[str, re.Pattern] = {}
 def _same_name_tags(name: str) -> re.Pattern:
     if name not in _END_TAGS:
         _END_TAGS[name] = re.compile(
-            rf"<(/?){re.escape(name)}\b(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>", re.I
+            rf"<(/?){re.escape(name)}\b(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>", re.I
         )
     return _END_TAGS[name]
 
@@ -218,7 +221,7 @@ def _annotate_text(
         folded = text.lower()
         if not html.isascii() and len(html.lower()) != len(html):
             folded = lower_each(text)
-    spans = terms.padded_spans(text, text, folded)
+    spans = terms.padded_spans(text, folded)
     if not spans:
         return html
     openings = opening_tags(terms, glossary_url)

@@ -155,3 +155,31 @@ def test_the_text_path_takes_every_excluded_element_and_no_other():
         assert annotator.EXCLUDED_TAG.match(f"\0<{name}>").group(1) == name
     for name in ["p", "span", "abbr", "header", "h7", "codex", "svgs", "b", "strong", "td"]:
         assert annotator.EXCLUDED_TAG.match(f"\0<{name}>") is None
+
+
+FIRST_TOKEN = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^>]*>"
+    r"|</?[a-zA-Z][\w:.-]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>"
+    r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);",
+    re.DOTALL,
+)  # the first version's pattern, before its quantifiers were made possessive
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="<>\"'/ab1=!-?& #;x", max_size=16))
+def test_the_possessive_tag_patterns_find_what_the_first_ones_found(html):
+    spans = [m.span() for m in FIRST_TOKEN.finditer(html)]
+    assert [m.span() for m in annotator.TOKEN.finditer(html)] == spans
+    split = [m.span(1) for m in annotator.SPLIT_TOKENS.finditer(html)]
+    assert split == spans
+
+
+def test_an_unclosed_quote_after_a_long_run_in_a_tag_does_not_stall_either_path():
+    """The first version backtracked exponentially here and never finished."""
+    terms = TermMatcher([Term("ticket", "d", "ticket", 1)])
+    for html in [
+        "<p>A ticket.</p><p " + "x" * 60 + "'",
+        "<!-- <b> --><p>A ticket.</p><p " + "x" * 60 + "'",
+    ]:
+        out = annotate(html, terms)
+        assert out.count('data-glossary="ticket"') == 1 and out.endswith("x" * 60 + "'")
