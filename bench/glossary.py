@@ -39,15 +39,20 @@ PLUGIN_TIME = re.compile(
 )
 
 
-def annotation_throughput(glossary: Path, documents: int = 1000) -> tuple[float, float, int]:
-    """(seconds to build the matcher, seconds to annotate `documents` articles, annotations)."""
+def synthetic_pages(documents: int) -> list[str]:
+    """The HTML of `documents` synthetic articles, as Pelican's Markdown reader makes it."""
     config = portal_settings.load(ENGINE_ROOT / "pelicanconf.py")
     markdown = Markdown(**{k: v for k, v in config["MARKDOWN"].items()})
     rng = random.Random(3)
-    pages = [
+    return [
         markdown.reset().convert(article(rng, i, 20, documents).split("---", 2)[2])
         for i in range(documents)
     ]
+
+
+def annotation_throughput(glossary: Path, documents: int = 1000) -> tuple[float, float, int]:
+    """(seconds to build the matcher, seconds to annotate `documents` articles, annotations)."""
+    pages = synthetic_pages(documents)
     started = time.perf_counter()
     terms = glossary_file.load(glossary, Report()).terms
     matcher = TermMatcher(terms)

@@ -12,7 +12,11 @@ and prints instruction ratios for the two targets:
 Each configuration runs at two sizes, so the cost of one more article (what dominates a
 10,000-article site) is told apart from fixed costs such as start-up and the glossary page.
 
-Usage: python bench/instructions.py [--sizes 100 200] [--terms 500]
+`--core` counts instead, in one process, what the glossary plugin adds per article: the
+annotation itself, and Pelican's link rewriting (Content._update_content, one regular
+expression over every tag) of the annotated page against the plain one.
+
+Usage: python bench/instructions.py [--sizes 100 200] [--terms 500] [--core]
 """
 
 from __future__ import annotations
@@ -31,6 +35,36 @@ from bench.synthetic import write_glossary, write_settings, write_site
 from helpdesk import ENGINE_ROOT
 
 TOTALS = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
+#: Run by --core under callgrind: make the pages, then (step a) annotate them, then rewrite
+#: their links as Pelican does (step l) or with the plugin's quicker pattern (step q, where the
+#: plugin has one); argv: glossary, articles, steps.
+CORE = """
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+sys.path[:0] = [{root!r}, {root!r} + "/plugins"]
+from bench.glossary import synthetic_pages
+from glossary.annotate import annotate
+from helpdesk.publish import glossary as glossary_file
+from helpdesk.publish.problems import Report
+from helpdesk.publish.terms import TermMatcher
+from pelican.contents import Article, Content
+from pelican.settings import DEFAULT_CONFIG
+pages = synthetic_pages(int(sys.argv[2]))
+matcher = TermMatcher(glossary_file.load(Path(sys.argv[1]), Report()).terms)
+links = Content._get_intrasite_link_regex(SimpleNamespace(settings=DEFAULT_CONFIG))
+steps = sys.argv[3]
+if "a" in steps:
+    pages = [annotate(html, matcher) for html in pages]
+if "q" in steps:
+    try:
+        from glossary import quick_link_pattern
+        links = quick_link_pattern(Article("", settings=DEFAULT_CONFIG, context={{}}))()
+    except ImportError:  # a version of the plugin without it
+        pass
+if "l" in steps or "q" in steps:
+    pages = [links.sub(lambda found: found[0], html) for html in pages]
+"""
 
 
 def instructions(command: list[str], cwd: Path, label: str) -> tuple[int, int]:
@@ -97,14 +131,42 @@ def measure(articles: int, terms: int, only: list[str] | None = None) -> dict[st
         return counts
 
 
+def core(articles: int, terms: int) -> None:
+    """Per article: the annotation, and Pelican's link rewriting of annotated against plain."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="bench-instructions-") as tmp:
+        glossary = write_glossary(Path(tmp), terms)
+        code = CORE.format(root=str(root))
+        counts = {}
+        for steps in ["", "a", "l", "al", "aq"]:
+            command = [sys.executable, "-c", code, str(glossary), str(articles), steps or "-"]
+            counts[steps] = instructions(command, Path(tmp), f"core-{steps or 'pages'}")[0]
+            print(
+                f"  {articles} articles, steps {steps or '-':<3} {counts[steps]:>15,}", flush=True
+            )
+    annotating = (counts["a"] - counts[""]) / articles
+    plain = counts["l"] - counts[""]
+    rewriting = (counts["al"] - counts["a"] - plain) / articles
+    quick = (counts["aq"] - counts["a"] - plain) / articles
+    print(
+        f"\nPer article ({terms} terms): annotation {annotating:,.0f} instructions; link "
+        f"rewriting of the annotated page, more than of the plain one: {rewriting:,.0f} with "
+        f"Pelican's pattern, {quick:,.0f} with the plugin's."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[100, 200])
     parser.add_argument("--terms", type=int, default=500)
     parser.add_argument("--only", nargs="+", help="measure only these configurations (and pelican)")
+    parser.add_argument("--core", action="store_true", help="the glossary plugin's core only")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
+    if args.core:
+        core(args.sizes[1], args.terms)
+        return
     small, large = (measure(size, args.terms, args.only) for size in args.sizes)
     print()
     print(

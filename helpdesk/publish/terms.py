@@ -50,7 +50,16 @@ def lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
+    return lower_each(text)
+
+
+def lower_each(text: str) -> str:
+    """Lower-case character by character, leaving those whose lower case is longer (İ)."""
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+#: Characters that end a word whatever else holds (a quick test before str.isalnum).
+SPACE = frozenset(" \n\t\r.,;:!?()[]{}\"'-/\0")
 
 
 class TermMatcher:
@@ -69,12 +78,21 @@ class TermMatcher:
                     key = form if exact else lower_same_length(form)
                     existing = automaton.get(key, None)
                     if existing is None:
-                        automaton.add_word(key, (len(key) - 1, index))
-                    elif existing[1] != index:
-                        self.collisions.append(Collision(key, self.terms[existing[1]], term))
+                        automaton.add_word(key, (len(key) - 1, -len(key), index))
+                    elif existing[2] != index:
+                        self.collisions.append(Collision(key, self.terms[existing[2]], term))
         for automaton in (self._exact, self._folded):
             if len(automaton):
                 automaton.make_automaton()
+        #: Whether a name holds NUL, which the annotator's text path joins texts with.
+        self.odd_names = any("\0" in key for key in self._all_keys())
+        #: Whether any name matches regardless of case (then the text is searched lower-cased).
+        self.ignores_case = bool(len(self._folded))
+        self.slugs = [term.slug for term in self.terms]
+
+    def _all_keys(self):
+        yield from self._exact.keys()
+        yield from self._folded.keys()
 
     def spans(self, text: str) -> list[tuple[int, int, int, int]]:
         """Whole-word occurrences as (start, start - end, end, term index), sorted so that the
@@ -87,7 +105,7 @@ class TermMatcher:
                 continue
             haystack = lower_same_length(text) if folded else text
             # The hot loop of every build: kept flat, no calls but the string tests.
-            for end, (span, index) in automaton.iter(haystack):
+            for end, (span, longest_first, index) in automaton.iter(haystack):
                 start = end - span
                 if start > 0:
                     before = text[start - 1]
@@ -97,7 +115,29 @@ class TermMatcher:
                     after = text[end + 1]
                     if after.isalnum() or after == "_":
                         continue
-                append((start, -span - 1, end + 1, index))
+                append((start, longest_first, end + 1, index))
+        found.sort()
+        return found
+
+    def padded_spans(self, text: str, folded: str) -> list[tuple[int, int, int, int]]:
+        """`spans(text)` for a text whose first and last characters are not part of a word,
+        so there are no bounds to test; `folded` is lower_same_length(text), or "" when no
+        name ignores case."""
+        found = []
+        append = found.append
+        for automaton, haystack in ((self._exact, text), (self._folded, folded)):
+            if not len(automaton):
+                continue
+            # The hot loop of every build: kept flat; most characters around a word are spaces.
+            for end, (span, longest_first, index) in automaton.iter(haystack):
+                start = end - span
+                before = text[start - 1]
+                if before not in SPACE and (before.isalnum() or before == "_"):
+                    continue
+                after = text[end + 1]
+                if after not in SPACE and (after.isalnum() or after == "_"):
+                    continue
+                append((start, longest_first, end + 1, index))
         found.sort()
         return found
 

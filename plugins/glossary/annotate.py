@@ -1,8 +1,20 @@
 """The pure core of the glossary plugin: annotate glossary terms in an HTML fragment.
 
-One pass of the term automaton over the whole fragment finds the candidates; one regular
-expression pass finds where the tags are, and a second the few elements whose text is off
-limits (SPEC §5 rule 2); the leftmost and longest candidate in annotatable text wins.
+The fast path (`_annotate_text`): one regular expression splits the fragment into texts and
+what is not text (tags, comments, character references); the tags tell which texts lie in an
+element whose text is off limits (SPEC §5 rule 2), and each such element is merged into one
+tag. The remaining texts are joined with a separator no name holds, and one pass of the term
+automaton over that finds the candidates, all in annotatable text; the leftmost and longest
+wins. The annotated texts are then put back between the tags. It never works out a position
+in the fragment itself, which is what made the first version slow (a loop in Python over
+every tag).
+
+Odd fragments take the first version's path (`_annotate_by_layout`), which finds the
+candidates in the whole fragment and tests each against where the tags are: those with a `<`
+inside a tag or comment (an attribute value `"<b>"`, a commented-out element), which the text
+path could not tell from a start tag, those already annotated, those holding NUL or one of
+the four characters that IGNORECASE takes for an ASCII letter. Both give the same output for
+every fragment; tests/plugins/test_glossary_paths.py compares them with the first version.
 """
 
 from __future__ import annotations
@@ -13,7 +25,7 @@ from dataclasses import dataclass
 from html import escape
 from weakref import WeakKeyDictionary
 
-from helpdesk.publish.terms import TermMatcher
+from helpdesk.publish.terms import TermMatcher, lower_each
 
 #: Elements whose text is never annotated: links, code, headings (SPEC §5), and elements whose
 #: content is not prose (raw text, forms, foreign content).
@@ -26,10 +38,12 @@ VOID = frozenset((
     "source", "track", "wbr",
 ))  # fmt: skip
 #: Everything that is not text: tags (attribute values may hold `>` when quoted), comments,
-#: declarations and character references.
+#: declarations and character references. Possessive (`*+`, `++`): a tag ends at its first
+#: `>` outside quotes, so they change no match, but without them a `<p` followed by a long run
+#: and a quote never closed backtracked in time exponential in the run's length.
 TOKEN = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^>]*>"
-    r"|</?[a-zA-Z][\w:.-]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>"
+    r"|</?[a-zA-Z][\w:.-]*+(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>"
     r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);",
     re.DOTALL,
 )
@@ -37,14 +51,35 @@ TOKEN = re.compile(
 EXCLUDED_NAME = re.compile(r"<(" + "|".join(sorted(EXCLUDED)) + r")\b", re.IGNORECASE)
 ANNOTATED = re.compile(r"""\bdata-glossary\s*=\s*["']?([^"'\s>]+)""")
 TAG_NAME = re.compile(r"<([a-zA-Z][\w:.-]*)")
-TAG_REST = re.compile(r"(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>")
+TAG_REST = re.compile(r"(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>")
 _END_TAGS: dict[str, re.Pattern] = {}
+#: The same, for the text path (see the module's docstring): the tag pattern, and character
+#: references only where the fragment has an `&` (a pattern that starts with one literal `<`
+#: is found much faster than one that starts with either of two characters). A tag ends at its
+#: first `>` outside quotes, so the possessive quantifiers change no match.
+TAG = (
+    r"<(?:/?[a-zA-Z][^>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^>\"']*+)*+>"
+    r"|!--.*?-->|!\[CDATA\[.*?\]\]>|[!?][^>]*+>)"
+)
+REFERENCE = r"&(?:#[0-9]++|#[xX][0-9a-fA-F]++|[a-zA-Z][a-zA-Z0-9]*+);"
+SPLIT_TAGS = re.compile(f"({TAG})", re.DOTALL)
+SPLIT_TOKENS = re.compile(f"({TAG}|{REFERENCE})", re.DOTALL)
+#: Joins the texts, and the tags, on the text path: in no name and in no fragment it takes.
+SEPARATOR = "\0"
+#: An excluded element's start tag among the tags joined by SEPARATOR and lower-cased.
+EXCLUDED_TAG = re.compile(
+    r"\0<(a|button|code|h[1-6]|kbd|label|math|option|pre"
+    r"|s(?:amp|cript|elect|tyle|vg)|t(?:emplate|extarea|itle))\b"
+)
+#: Not ASCII, yet IGNORECASE matches them to an ASCII letter: İ ı ſ K.
+ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
+_SAME_NAME_TAGS: dict[str, re.Pattern] = {}
 
 
 def _same_name_tags(name: str) -> re.Pattern:
     if name not in _END_TAGS:
         _END_TAGS[name] = re.compile(
-            rf"<(/?){re.escape(name)}\b(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>", re.I
+            rf"<(/?){re.escape(name)}\b(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>", re.I
         )
     return _END_TAGS[name]
 
@@ -120,6 +155,101 @@ def annotate(
     html: str, terms: TermMatcher, first_only: bool = True, glossary_url: str = "/glossary/"
 ) -> str:
     """Wrap glossary terms in `<a data-glossary=SLUG href=GLOSSARY#SLUG>`; text is unchanged."""
+    if not terms.terms:
+        return html
+    annotated = _annotate_text(html, terms, first_only, glossary_url)
+    if annotated is None:
+        return _annotate_by_layout(html, terms, first_only, glossary_url)
+    return annotated
+
+
+def _excluded_texts(html: str, tags: list[str]) -> list[tuple[int, int]] | None:
+    """(first, last) tag index of each element whose text is off limits (the texts first + 1
+    to last), in order; None for a fragment the text path leaves to the layout path."""
+    if "data-glossary" in html or not (html.isascii() or not ASCII_LOOKALIKES.search(html)):
+        return None
+    joined = (SEPARATOR + SEPARATOR.join(tags)).lower()
+    if joined.count("<") != joined.count(SEPARATOR + "<"):
+        return None  # a `<` inside a tag: a comment or a quoted attribute value holds one
+    excluded, counted, index = [], 0, -1
+    for start in EXCLUDED_TAG.finditer(joined):
+        if start.end() <= counted:
+            continue  # inside the element just found
+        index += joined.count(SEPARATOR, counted, start.end())
+        counted = start.end()
+        name, first = start.group(1), index
+        if name not in VOID and not tags[first].endswith("/>"):
+            depth, index = 1, len(tags)
+            tag = _SAME_NAME_TAGS.get(name) or _SAME_NAME_TAGS.setdefault(
+                name, re.compile(rf"\0<(/?){name}\b")
+            )
+            for other in tag.finditer(joined, counted):
+                depth += -1 if other.group(1) else 1
+                if depth == 0:
+                    index = first + joined.count(SEPARATOR, counted, other.end())
+                    counted = other.end()
+                    break
+        excluded.append((first, index))
+        if index == len(tags):
+            break
+    return excluded
+
+
+def _annotate_text(
+    html: str, terms: TermMatcher, first_only: bool, glossary_url: str
+) -> str | None:
+    """annotate() by the text path (see the module's docstring); None where it does not apply."""
+    if terms.odd_names or SEPARATOR in html:
+        return None
+    parts = (SPLIT_TOKENS if "&" in html else SPLIT_TAGS).split(html)
+    excluded = _excluded_texts(html, parts[1::2])
+    if excluded is None:
+        return None
+    # An excluded element, tags and texts, becomes one tag: its texts are not searched.
+    for first, last in reversed(excluded):
+        inside = slice(2 * first + 1, 2 * last + 2)
+        merged = "".join(parts[inside])
+        parts[inside] = (merged,) if inside.stop < len(parts) else (merged, "")
+    texts = parts[::2]
+    # The separator also stands first and last, so every word has a character on each side.
+    text = SEPARATOR + SEPARATOR.join(texts) + SEPARATOR
+    folded = ""
+    if terms.ignores_case:
+        # As lower_same_length(html) would: character by character where that changes the
+        # length; else str.lower(), whose only context (a final sigma) stops at the
+        # separator as it does at the `>` or `;` it stands for.
+        folded = text.lower()
+        if not html.isascii() and len(html.lower()) != len(html):
+            folded = lower_each(text)
+    spans = terms.padded_spans(text, folded)
+    if not spans:
+        return html
+    openings = opening_tags(terms, glossary_url)
+    slugs = terms.slugs
+    seen: set[str] = set()
+    pieces, position, taken_until = [], 0, -1
+    for start, _, end, index in spans:
+        if start < taken_until:
+            continue
+        taken_until = end  # the leftmost, longest occurrence wins even when not annotated
+        slug = slugs[index]
+        if first_only and slug in seen:
+            continue
+        seen.add(slug)
+        pieces += (text[position:start], openings[index], text[start:end], "</a>")
+        position = end
+    if not pieces:
+        return html
+    pieces.append(text[position:])
+    annotated = "".join(pieces).split(SEPARATOR)
+    if len(annotated) != len(texts) + 2:
+        return None  # the separator in a slug or in the glossary's URL
+    parts[::2] = annotated[1:-1]
+    return "".join(parts)
+
+
+def _annotate_by_layout(html: str, terms: TermMatcher, first_only: bool, glossary_url: str) -> str:
+    """annotate() by the first version's path: every candidate tested against the layout."""
     spans = terms.spans(html)
     if not spans:
         return html
