@@ -15,8 +15,9 @@ SETTINGS ?= pelicanconf.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the test suite needs: Chromium for the browser tests, without the desktop
 # packages it recommends (udev, avahi, printer tools) but with the fonts it recommends; npm
-# for axe-core; redis-server for the job tests that stop and start a Redis of their own.
-DEBIAN_PACKAGES := chromium npm redis-server
+# for axe-core; redis-server for the job tests that stop and start a Redis of their own;
+# nginx for the scale-out test, which runs docs/deployment.md's configuration.
+DEBIAN_PACKAGES := chromium npm redis-server nginx
 DEBIAN_EXTRAS := fonts-liberation
 
 .PHONY: install system-deps node-deps run html devserver check lint format test bench screenshots clean
@@ -39,7 +40,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 system-deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing $(DEBIAN_EXTRAS); \
@@ -76,14 +77,18 @@ test: install system-deps node-deps lint
 	else \
 		echo "Redis does not answer at $(REDIS_TEST_URL): its one test is skipped"; \
 	fi; \
-	$(BIN)/pytest || exit 1; \
-	if $(BIN)/python -c 'import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
+	pg=""; if $(BIN)/python -c 'import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
 		"$(PG_TEST_URL:postgresql+psycopg://%=postgresql://%)" 2>/dev/null; then \
-		echo "PostgreSQL answers at $(PG_TEST_URL): running the ticketapi suite on it too"; \
+		pg=yes; echo "PostgreSQL answers at $(PG_TEST_URL): the scale-out test runs on it" \
+			"(in a database of its own), then the ticketapi suite"; \
+		export HELPDESK_TEST_POSTGRES_URL="$(PG_TEST_URL)"; \
+	fi; \
+	$(BIN)/pytest || exit 1; \
+	if [ -n "$$pg" ]; then \
 		HELPDESK_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest tests/ticketapi; \
 	else \
-		echo "PostgreSQL does not answer at $(PG_TEST_URL): ran on SQLite only" \
-			"(set PG_TEST_URL to use another server)"; \
+		echo "PostgreSQL does not answer at $(PG_TEST_URL): ran on SQLite only, without the" \
+			"scale-out test (set PG_TEST_URL to use another server)"; \
 	fi
 
 bench: install

@@ -18,9 +18,14 @@ worker) used: on a shared machine those say more than the rates. Load comes from
 when installed (`apt-get install wrk`), else from a Python thread pool.
 Exits 0 whatever the figures: benches report, tests assert.
 
+With --database-url postgresql+psycopg://…, the same seed goes into that (empty) database
+and every server setting uses it in turn, so a later setting starts with the tickets the
+earlier ones created; there is no raw baseline (the scale-out figures in
+docs/deployment.md come from this).
+
 Usage: python bench/api.py [--tickets 100000] [--seconds 10] [--concurrency 8 [4 ...]]
                            [--servers 1x8 2x4 2x4-close 2-sync] [--only queue create]
-                           [--keep]
+                           [--database-url URL] [--keep]
 """
 
 from __future__ import annotations
@@ -193,7 +198,8 @@ def measure_server(
     client: str,
     instance: Path,
 ) -> list[Row]:
-    copy_database(instance / "seed.db", instance / "helpdesk.db")
+    if not args.database_url:
+        copy_database(instance / "seed.db", instance / "helpdesk.db")
     server = Server(spec, env, instance / "gunicorn.log")
     try:
         server.wait_ready(seeded.admin_token)
@@ -228,6 +234,9 @@ def main() -> None:
     parser.add_argument("--raw-seconds", type=float, default=5, help="raw SQLite baseline")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--database-url", help="an empty PostgreSQL database (postgresql+psycopg://…) to use"
+    )
     args = parser.parse_args()
 
     client = args.client
@@ -247,7 +256,7 @@ def main() -> None:
     env.update(
         {
             "HELPDESK_INSTANCE_DIR": str(instance),
-            "HELPDESK_DATABASE_URL": f"sqlite:///{instance / 'helpdesk.db'}",
+            "HELPDESK_DATABASE_URL": args.database_url or f"sqlite:///{instance / 'helpdesk.db'}",
             "HELPDESK_RATELIMIT": "off",
             "HELPDESK_SECRET_KEY": "bench-secret-key-not-for-production",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
@@ -259,24 +268,34 @@ def main() -> None:
         from ticketapi import create_app
 
         emit(f"Seeding {args.tickets:,} tickets in {instance} ...")
-        seeded = seed(create_app(), args.tickets, rng)
-        database = instance / "helpdesk.db"
-        size = database.stat().st_size / 2**20
+        app = create_app()
+        if args.database_url:
+            from ticketapi.cli import upgrade_database
+
+            with app.app_context():
+                upgrade_database()  # the ticket search index is made by its migration
+        seeded = seed(app, args.tickets, rng)
         emit(
             f"Seeded in {seeded.seconds:.1f} s ({args.tickets / seeded.seconds:,.0f} tickets/s "
-            f"with their message and event, bulk); database {size:.0f} MiB. Queue agent "
+            f"with their message and event, bulk). Queue agent "
             f"{seeded.queue_agent}: {seeded.queue_sizes.get(seeded.queue_agent, 0):,} "
             f"awaiting_agent; restricted agent {seeded.restricted_agent}: "
             f"{seeded.queue_sizes.get(seeded.restricted_agent, 0):,}."
         )
-        shutil.move(database, instance / "seed.db")
-
-        emit(f"Raw SQLite baseline ({args.raw_seconds:g} s, one transaction per ticket) ...")
-        copy_database(instance / "seed.db", instance / "raw.db")
-        raw_count, raw_rate = raw_insert_rate(instance / "raw.db", args.raw_seconds, rng)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(instance / "raw.db") + suffix).unlink(missing_ok=True)
-        emit(f"  {raw_count:,} tickets, {raw_rate:,.0f} tickets/s")
+        raw_rate = 0.0
+        if args.database_url:
+            with app.app_context():
+                continue_sequences()
+        else:
+            database = instance / "helpdesk.db"
+            emit(f"  database {database.stat().st_size / 2**20:.0f} MiB")
+            shutil.move(database, instance / "seed.db")
+            emit(f"Raw SQLite baseline ({args.raw_seconds:g} s, one transaction per ticket) ...")
+            copy_database(instance / "seed.db", instance / "raw.db")
+            raw_count, raw_rate = raw_insert_rate(instance / "raw.db", args.raw_seconds, rng)
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(instance / "raw.db") + suffix).unlink(missing_ok=True)
+            emit(f"  {raw_count:,} tickets, {raw_rate:,.0f} tickets/s")
 
         emit(
             f"Serving with gunicorn on 127.0.0.1 ({os.cpu_count()} cores); {client} at "
@@ -292,6 +311,23 @@ def main() -> None:
             emit(f"Kept {instance}")
         else:
             shutil.rmtree(instance, ignore_errors=True)
+
+
+def continue_sequences() -> None:
+    """PostgreSQL: the seed wrote ids itself, so each id sequence goes on after the last."""
+    from sqlalchemy import text
+
+    from ticketapi.extensions import db
+
+    with db.engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            if "id" in table.c and table.c.id.autoincrement in (True, "auto"):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                    )
+                )
 
 
 def report(rows: list[Row], raw_rate: float, args, client: str) -> None:
@@ -316,9 +352,12 @@ def report(rows: list[Row], raw_rate: float, args, client: str) -> None:
             f"| {'pass' if row.passed else 'FAIL'} |"
         )
     emit()
-    emit(f"Raw SQLite inserts (ticket + message + event, a transaction each): {raw_rate:,.0f}/s")
+    if raw_rate:
+        emit(
+            f"Raw SQLite inserts (ticket + message + event, a transaction each): {raw_rate:,.0f}/s"
+        )
     for row in rows:
-        if not row.is_queue:
+        if not row.is_queue and raw_rate:
             emit(
                 f"  {row.server} c={row.concurrency} {row.scenario.name}: "
                 f"{row.result.rate:,.0f}/s = {row.result.rate / raw_rate:.3f}x raw SQLite"

@@ -25,6 +25,10 @@ def make_app(**config) -> Flask:
         raise SystemExit(2) from None
 
 
+# The PostgreSQL advisory lock `helpdesk db upgrade` holds: the letters of "hdup".
+MIGRATION_LOCK = 0x68647570
+
+
 def upgrade_database() -> None:
     """Run every migration up to head, then make sure the built-in usergroups exist."""
     import flask_migrate
@@ -33,11 +37,39 @@ def upgrade_database() -> None:
     from ticketapi.people.services import ensure_system_usergroups
     from ticketapi.tickets.search import fill_if_empty
 
-    flask_migrate.upgrade(directory=str(MIGRATIONS))
-    ensure_system_usergroups()
-    db.session.commit()
-    fill_if_empty()  # the upgrade that adds the ticket search index indexes what exists
-    db.session.commit()
+    with one_upgrade_at_a_time():
+        flask_migrate.upgrade(directory=str(MIGRATIONS))
+        ensure_system_usergroups()
+        db.session.commit()
+        fill_if_empty()  # the upgrade that adds the ticket search index indexes what exists
+        db.session.commit()
+
+
+@contextmanager
+def one_upgrade_at_a_time():
+    """On PostgreSQL, one upgrade at a time: machines that start together wait their turn.
+
+    Two at once would both create the first tables, and one would fail; the one that waits
+    finds the schema at head and has nothing to do.
+    """
+    from sqlalchemy import text
+
+    from ticketapi.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    with db.engine.connect() as connection:
+        # A session lock, on a connection of its own: the migrations commit on theirs.
+        if not connection.scalar(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": MIGRATION_LOCK}
+        ):
+            click.echo("Waiting for another `helpdesk db upgrade` on this database to finish …")
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
 
 
 @contextmanager

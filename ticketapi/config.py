@@ -138,6 +138,9 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         "SQLITE_SYNCHRONOUS": choice(environ, "HELPDESK_SQLITE_SYNCHRONOUS", SYNCHRONOUS_MODES),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: each process counts in its own memory until Redis answers again, rather
+        # than every rate-limited route (sign-in, submission, search) answering 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": bool(redis_url),
         "RATELIMIT_ENABLED": environ.get("HELPDESK_RATELIMIT", "on") != "off",
         "SUBMIT_RATE_LIMIT": environ.get("HELPDESK_SUBMIT_RATE_LIMIT", DEFAULT_SUBMIT_LIMIT),
         "LOGIN_RATE_LIMIT": environ.get("HELPDESK_LOGIN_RATE_LIMIT", DEFAULT_LOGIN_LIMIT),

@@ -55,6 +55,10 @@ def init_app(app: Flask) -> None:
         options.setdefault("connect_args", {}).update(
             {"timeout": BUSY_TIMEOUT_SECONDS, "isolation_level": None, "check_same_thread": False}
         )
+    else:
+        # A pooled connection the server closed (a database restart or fail-over, an idle
+        # timeout in a proxy) is found out at checkout and replaced, not handed to a request.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     limiter.init_app(app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from ticketapi.extensions import db
+
 
 class EmbeddedServer(BaseApplication):
     def __init__(self, app: Flask, options: dict) -> None:
@@ -14,13 +16,35 @@ class EmbeddedServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            # Settings newer gunicorns have (the control socket) are skipped by older ones.
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.application
 
 
+def close_connections(app: Flask) -> None:
+    """Close the database connections this process holds, before gunicorn forks.
+
+    A connection opened before the fork (serve's schema check, SQLite's migrations) would be
+    shared by every worker: one socket, two processes talking over each other (on
+    PostgreSQL, "prepared statement … already exists" and answers read by the wrong one).
+    """
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def forget_inherited_connections(app: Flask) -> None:
+    """In a new worker: drop, without closing, any pooled connection of the parent's."""
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+
+
 def run(app: Flask, *, host: str, port: int, workers: int, threads: int) -> int:
+    close_connections(app)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -30,6 +54,10 @@ def run(app: Flask, *, host: str, port: int, workers: int, threads: int) -> int:
         "worker_class": "sync" if threads == 1 else "gthread",
         "accesslog": "-",
         "graceful_timeout": 10,
+        "post_fork": lambda _server, _worker: forget_inherited_connections(app),
+        # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):
+        # several servers on one machine would take it from each other. Not used here.
+        "control_socket_disable": True,
     }
     EmbeddedServer(app, options).run()
     return 0

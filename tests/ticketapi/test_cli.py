@@ -178,6 +178,52 @@ def test_serve_answers_portal_and_api(instance):
     assert not group_alive(server.pid)
 
 
+def open_files(pid: int) -> set[str]:
+    """What the process has open, as paths (sockets and pipes as their kind)."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            found.add(os.readlink(fd))
+        except OSError:
+            continue  # closed meanwhile
+    return found
+
+
+def children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [
+        int(child) for task in tasks.iterdir() for child in (task / "children").read_text().split()
+    ]
+
+
+def test_serve_forks_its_workers_holding_no_database_connection(instance):
+    # serve migrates SQLite (and checks a shared database's schema) before gunicorn forks:
+    # a connection left open then would be one connection shared by every web worker.
+    folder, env = instance
+    env = {**env, "HOME": str(folder / "home"), "XDG_RUNTIME_DIR": ""}
+    port = free_port()
+    server = subprocess.Popen(
+        [str(HELPDESK), "serve", "--no-jobs", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        api = f"http://127.0.0.1:{port}/api/v1/openapi.json"
+        assert wait_for(lambda: get(api)[0] == 200 or None), "the server never answered"
+        assert wait_for(lambda: len(children(server.pid)) == 2), "gunicorn forked no workers"
+        database = str(folder / "instance" / "helpdesk.db")
+        master_holds = [path for path in open_files(server.pid) if path.startswith(database)]
+        assert master_holds == [], "the master keeps a database connection open to fork"
+        # gunicorn's control socket, one path per user, is off: nothing in the home folder.
+        assert not (folder / "home" / ".gunicorn").exists()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    assert not group_alive(server.pid)
+
+
 def test_an_unreachable_database_is_one_clear_line(instance):
     _folder, env = instance
     env = {**env, "HELPDESK_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}

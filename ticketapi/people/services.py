@@ -236,6 +236,24 @@ def register_user(
     return user
 
 
+def user_for_address(email: str, *, name: str, now: datetime) -> User:
+    """The user with this address, registered now when there is none.
+
+    Two requests for one new address at the same moment (a double click, a mail and a form;
+    on PostgreSQL, on two web processes) both find no user and both insert: the unique index
+    makes the second wait for the first, then refuses it. By then the first one's user is
+    committed, so the second looks again and uses it.
+    """
+    if (user := find_user(email)) is not None:
+        return user
+    try:
+        return register_user(email=email, name=name, now=now)
+    except Conflict:
+        if (user := find_user(email)) is not None:
+            return user
+        raise
+
+
 def mark_verified(user: User, *, now: datetime) -> None:
     """Record that the user controls their address, and join their domain's organization."""
     if user.email_verified_at is None:

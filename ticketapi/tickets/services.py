@@ -137,9 +137,7 @@ def _requester_for_portal(actor: Actor, values: dict, *, now: datetime) -> User:
     }
     if missing:
         raise Invalid("Tell us your name and email so we can answer.", fields=missing)
-    return people.find_user(values["email"]) or people.register_user(
-        email=values["email"], name=values["name"], now=now
-    )
+    return people.user_for_address(values["email"], name=values["name"], now=now)
 
 
 def _requester_for_agent(actor: Actor, values: dict, *, now: datetime) -> User:
@@ -150,13 +148,13 @@ def _requester_for_agent(actor: Actor, values: dict, *, now: datetime) -> User:
             "Say whom the ticket is for: user_id, or email (and name).",
             fields={"user_id": "give user_id or email"},
         )
-    return people.find_user(values["email"]) or people.register_user(
-        email=values["email"], name=values.get("name") or values["email"], now=now
+    return people.user_for_address(
+        values["email"], name=values.get("name") or values["email"], now=now
     )
 
 
 def user_by_email(email: str, *, now: datetime) -> User:
-    return people.find_user(email) or people.register_user(email=email, name=email, now=now)
+    return people.user_for_address(email, name=email, now=now)
 
 
 def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:

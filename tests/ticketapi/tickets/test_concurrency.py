@@ -112,3 +112,32 @@ def test_concurrent_replies_are_all_kept(app, world):
         m["body"] for m in world.get(f"/api/v1/tickets/{ticket_id}/messages", admin).json["items"]
     }
     assert bodies >= {f"Reply {n}" for n in range(6)}
+
+
+def test_a_new_address_registered_meanwhile_by_another_request_is_used(world, monkeypatch):
+    """Two submissions from one new address at once: both tickets go to one user.
+
+    On PostgreSQL, with several web processes, both requests can look the address up before
+    either commits; the second's insert then meets the first's user in the unique index. Here
+    the first request has committed, and the second's look-up ran just before that.
+    """
+    from ticketapi.people import services as people
+
+    ann = world.user("Ann", email="ann@users.example")
+    look_up = people.find_user
+    looked = []
+
+    def found_nothing_the_first_time(email):
+        looked.append(email)
+        return None if len(looked) == 1 else look_up(email)
+
+    monkeypatch.setattr(people, "find_user", found_nothing_the_first_time)
+    response = world.post(
+        "/api/v1/tickets",
+        json={"name": "Ann", "email": "ann@users.example", "subject": "Leak", "message": "Help"},
+    )
+    assert response.status_code == 201, response.json
+    admin = world.admin()
+    ticket = world.get(f"/api/v1/tickets/{response.json['id']}", admin).json
+    assert ticket["user_id"] == ann.id
+    assert looked == ["ann@users.example", "ann@users.example"]
