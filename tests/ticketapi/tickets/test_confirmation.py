@@ -10,6 +10,7 @@ real path (jobs run here, .eml files in the instance folder).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -22,10 +23,11 @@ from tests.ticketapi.conftest import Account
 from tests.ticketapi.notifications.conftest import MAIL_FROM, text_of
 from ticketapi.auth.links import digest
 from ticketapi.auth.passwords import hash_password
+from ticketapi.errors import Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Organization, User
 from ticketapi.people.services import anonymous_actor
-from ticketapi.tickets import holds, services
+from ticketapi.tickets import confirmation, holds, services
 from ticketapi.tickets.models import Ticket, TicketConfirmation
 from ticketapi.timeutil import utcnow
 
@@ -232,6 +234,35 @@ def test_a_link_confirms_only_its_own_ticket(world, acme, mailbox):
     # A refused try does not use the link up: its own ticket still takes it.
     assert confirm(world, first, tokens["First"]).status_code == 200
     assert confirm(world, second, tokens["Second"]).status_code == 200
+
+
+def test_two_confirmations_at_once_confirm_once(app, world, acme, mailbox):
+    """The link is used up by a conditional UPDATE: of two uses at once, exactly one wins."""
+    ticket_id = submit(world).json["id"]
+    token = token_in(*mailbox.deliver())
+    outcomes: list[str] = []
+
+    def confirm_in_its_own_session() -> None:
+        with app.app_context():
+            try:
+                confirmation.confirm_with_link(token, now=utcnow(), ticket_id=ticket_id)
+                db.session.commit()
+                outcomes.append("confirmed")
+            except Invalid:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    db.session.commit()
+    threads = [threading.Thread(target=confirm_in_its_own_session) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["confirmed", "refused"]
+    kinds = [e["kind"] for e in history(world, ticket_id, acme.viewer)]
+    assert kinds.count("confirmed") == 1
 
 
 @pytest.mark.parametrize("token", ["", "x" * 201, "not-a-token"])
