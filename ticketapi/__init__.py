@@ -70,6 +70,7 @@ def register_blueprints(app: APIFlask) -> None:
     from ticketapi.people.views import bp as people
     from ticketapi.portal import errors as portal_errors
     from ticketapi.portal.accounts import bp as portal_accounts
+    from ticketapi.portal.confirmation import bp as portal_confirmation
     from ticketapi.portal.views import bp as portal
     from ticketapi.search.views import bp as search
     from ticketapi.settings.views import bp as desk_settings
@@ -92,6 +93,7 @@ def register_blueprints(app: APIFlask) -> None:
         search,
         portal,
         portal_accounts,
+        portal_confirmation,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

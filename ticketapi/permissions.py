@@ -141,6 +141,9 @@ is_unassigned = Rule(lambda _actor, ticket: ticket.agent_id is None and ticket.t
 is_follower = Rule(lambda actor, ticket: actor.is_among_agents(ticket.follower_ids))
 is_requester = Rule(lambda actor, ticket: actor.is_user_id(ticket.user_id))
 is_cc = Rule(lambda actor, ticket: actor.is_among_users(ticket.cc_ids))
+# A submission made without signing in is unconfirmed until its requester stands behind it
+# (tickets/holds.py): until then no CC and no colleague sees it as the requester's.
+is_confirmed = Rule(lambda _actor, ticket: ticket.confirmed)
 in_ticket_organization = Rule(
     lambda actor, ticket: (
         actor.is_user
@@ -153,7 +156,8 @@ agent_sees_ticket = is_agent & (
     has("tickets.view_all") | is_assignee | in_assigned_team | is_unassigned | is_follower
 )
 user_sees_ticket = is_user & (
-    is_requester | is_cc | (has("tickets.view_organization") & in_ticket_organization)
+    is_requester
+    | (is_confirmed & (is_cc | (has("tickets.view_organization") & in_ticket_organization)))
 )
 can_view_ticket = agent_sees_ticket | user_sees_ticket
 can_reply = (agent_sees_ticket & has("tickets.reply")) | user_sees_ticket
@@ -168,6 +172,10 @@ can_create_ticket_for_user = is_agent & has("tickets.edit")
 # Who is CC'd: agents who may edit the ticket, and its requester (a CC'd user may also take
 # themselves off: participants.remove_cc).
 can_manage_cc = can_edit_ticket | is_requester
+# Only the requester confirms a submission, signed in (or anyone holding its mailed link);
+# agents may mail the requester a new link, never confirm for them.
+can_confirm_ticket = is_requester
+can_send_confirmation_link = agent_sees_ticket & has("tickets.edit")
 
 # People.
 can_view_people = is_agent
@@ -210,10 +218,10 @@ def visible_tickets(actor: Actor, ticket, followers, cc) -> ColumnElement[bool]:
         )
     if actor.is_user:
         copied = cc.select().where(cc.c.ticket_id == ticket.id, cc.c.user_id == actor.id).exists()
-        clauses = [ticket.user_id == actor.id, copied]
+        shared = [copied]
         if actor.has("tickets.view_organization") and actor.organization_id is not None:
-            clauses.append(ticket.organization_id == actor.organization_id)
-        return or_(*clauses)
+            shared.append(ticket.organization_id == actor.organization_id)
+        return or_(ticket.user_id == actor.id, and_(ticket.confirmed == true(), or_(*shared)))
     return false()
 
 

@@ -31,6 +31,7 @@ class Scene:
     other_suggestion: int = 0
     comment: int = 0
     cc_user: int = 0
+    held: int = 0
 
 
 @pytest.fixture
@@ -88,6 +89,16 @@ def build_scene(world) -> Scene:
         return uploaded["id"]
 
     built = Scene(accounts, ticket, other_ticket, attach(user_a, False), attach(admin, True))
+    # Sent without signing in, under Ann's address: held until Ann confirms it (only she and
+    # the agents see it; user_c_org, who sees Acme's tickets, does not).
+    typed = {"name": "Ann", "email": "ann@acme.example", "subject": "Held", "message": "M"}
+    built.held = world.post("/api/v1/tickets", json=typed).json["id"]
+    routed = world.patch(
+        f"/api/v1/tickets/{built.held}",
+        admin,
+        json={"agent_id": accounts["assignee"].id, "version": 1},
+    )
+    assert routed.status_code == 200, routed.json
     # Someone CC'd, for the route that removes a CC; nobody among ACTORS.
     built.cc_user = world.user("Dee", email="dee@elsewhere.example").id
     copied = world.post(f"/api/v1/tickets/{ticket}/cc", admin, json={"user_id": built.cc_user})
@@ -172,6 +183,26 @@ ROUTES = {
     "note attachment": (
         "GET", "/api/v1/attachments/{note_attachment}/download", None,
         (401, 404, 404, 404, 404, 200, 200),
+    ),
+    # {held}: sent without signing in under user_a's address, not confirmed yet. Only its
+    # requester confirms it (signed in here; anyone with the mailed link); agents with
+    # tickets.edit may mail a new link.
+    "get held ticket": (
+        "GET", "/api/v1/tickets/{held}", None, (401, 200, 404, 404, 404, 200, 200)
+    ),
+    "read held messages": (
+        "GET", "/api/v1/tickets/{held}/messages", None, (401, 200, 404, 404, 404, 200, 200)
+    ),
+    "reply to held ticket": (
+        "POST", "/api/v1/tickets/{held}/messages", {"body": "Hi"},
+        (401, 201, 404, 404, 404, 403, 201),
+    ),
+    "confirm held ticket": (
+        "POST", "/api/v1/tickets/{held}/confirm", {}, (401, 200, 404, 404, 404, 403, 403)
+    ),
+    "mail a confirmation link": (
+        "POST", "/api/v1/tickets/{held}/confirmation-link", None,
+        (401, 403, 404, 404, 404, 403, 202),
     ),
     # Suggestions: user_a wrote {suggestion} (still new) and {comment} on it; user_b wrote
     # {other_suggestion}. Only portal users post and vote; every agent comments; only
@@ -263,6 +294,7 @@ def fill(value, scene: Scene, me):
         "other_suggestion": scene.other_suggestion,
         "comment": scene.comment,
         "cc_user": scene.cc_user,
+        "held": scene.held,
     }
     if isinstance(value, str):
         for name, number in names.items():
@@ -297,12 +329,12 @@ def test_access(world, route):
 @pytest.mark.parametrize(
     ("actor", "subjects"),
     [
-        ("user_a", ["Same leak", "Leak"]),
+        ("user_a", ["Held", "Same leak", "Leak"]),
         ("user_b", []),
         ("user_c_org", ["Same leak", "Leak"]),
         ("agent_blind", []),
-        ("agent_viewer", ["Same leak", "Leak"]),
-        ("admin", ["Same leak", "Leak"]),
+        ("agent_viewer", ["Held", "Same leak", "Leak"]),
+        ("admin", ["Held", "Same leak", "Leak"]),
     ],
 )
 def test_lists_hold_only_what_each_may_see(world, scene, actor, subjects):

@@ -39,12 +39,13 @@ FRESH = 1000
 RULE_TARGETS = {
     "is_agent": None, "is_user": None, "is_admin": None, "is_system": None, "anyone": None,
     "is_assignee": "ticket", "in_assigned_team": "ticket", "is_unassigned": "ticket",
-    "is_follower": "ticket", "is_requester": "ticket", "is_cc": "ticket",
+    "is_follower": "ticket", "is_requester": "ticket", "is_cc": "ticket", "is_confirmed": "ticket",
     "in_ticket_organization": "ticket", "agent_sees_ticket": "ticket",
     "user_sees_ticket": "ticket", "can_view_ticket": "ticket", "can_reply": "ticket",
     "can_add_note": "ticket", "can_see_notes": "ticket", "can_edit_ticket": "ticket",
     "can_assign": "ticket", "can_merge": "ticket", "can_delete_ticket": "ticket",
-    "can_manage_cc": "ticket", "can_submit_ticket": None,
+    "can_manage_cc": "ticket", "can_confirm_ticket": "ticket",
+    "can_send_confirmation_link": "ticket", "can_submit_ticket": None,
     "can_create_ticket_for_user": None,
     "can_view_people": None, "can_edit_people": None, "can_manage_agents": None,
     "can_send_password_link": None,
@@ -123,6 +124,7 @@ def ticket(draw, actor: Actor) -> SimpleNamespace:
         follower_ids=columns(draw, "agent", actor),
         cc_ids=columns(draw, "user", actor),
         organization_id=draw(st.sampled_from((None, 1, 2))),
+        confirmed=draw(st.booleans()),
     )
 
 
@@ -175,7 +177,13 @@ def test_an_id_of_the_other_kind_changes_nothing(name, data):
 def test_an_agent_with_a_requesters_id_is_not_the_requester():
     """The case the review found: agent 1 is not user 1, who opened the ticket."""
     ticket_of_user_1 = SimpleNamespace(
-        agent_id=None, team_id=None, user_id=1, follower_ids=[], cc_ids=[], organization_id=None
+        agent_id=None,
+        team_id=None,
+        user_id=1,
+        follower_ids=[],
+        cc_ids=[],
+        organization_id=None,
+        confirmed=True,
     )
     agent_1 = Actor(kind="agent", id=1)
     assert not permissions.is_requester(agent_1, ticket_of_user_1)
@@ -214,9 +222,17 @@ def colliding_world():
     by_id = {("agent", a.id): a for a in agents} | {("user", u.id): u for u in users}
     tickets = []
     combinations = itertools.product(
-        (None, 1, 2), (None, 1), (1, 2), (None, 1), ((), (1,), (2, 3)), ((), (1,), (2, 3))
+        (None, 1, 2),
+        (None, 1),
+        (1, 2),
+        (None, 1),
+        ((), (1,), (2, 3)),
+        ((), (1,), (2, 3)),
+        (True, False),
     )
-    for n, (agent_id, team_id, user_id, org_id, followers, cc) in enumerate(combinations):
+    for n, (agent_id, team_id, user_id, org_id, followers, cc, confirmed) in enumerate(
+        combinations
+    ):
         tickets.append(
             Ticket(
                 ref=f"T{n:05d}",
@@ -229,6 +245,7 @@ def colliding_world():
                 team_id=team_id,
                 followers=[by_id["agent", i] for i in followers],
                 cc=[by_id["user", i] for i in cc],
+                confirmed=confirmed,
             )
         )
     db.session.add_all(tickets)

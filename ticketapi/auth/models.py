@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ticketapi.auth.links import SingleUseLink
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, User
 from ticketapi.timeutil import utcnow
@@ -44,15 +45,13 @@ class Token(db.Model):
         return self.agent if self.agent is not None else self.user
 
 
-class PasswordReset(db.Model):
+class PasswordReset(SingleUseLink, db.Model):
     """A link that sets an account's password once: mailed to its address, valid an hour."""
 
     __tablename__ = "password_resets"
     __table_args__ = (CheckConstraint("(agent_id IS NULL) != (user_id IS NULL)", name="one_owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # SHA-256 of the link's 256 random bits, as for tokens: the link itself is never stored.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     agent_id: Mapped[int | None] = mapped_column(
         ForeignKey("agents.id", ondelete="CASCADE"), index=True
     )
@@ -63,9 +62,6 @@ class PasswordReset(db.Model):
     sent_by_agent_id: Mapped[int | None] = mapped_column(
         ForeignKey("agents.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
 
     agent: Mapped[Agent | None] = relationship(foreign_keys=[agent_id])
     user: Mapped[User | None] = relationship()

@@ -1,24 +1,22 @@
 """Password reset links: only an account's owner sets its password, through a mailed link.
 
-A link carries 256 random bits, is stored only as their SHA-256, works once, for an hour, and
-only while it is the account's newest; any password change ends it. It is mailed to the
-account's own address (`mail.outbound.queue_mail`), so whoever sets the password controls
-that address. It serves users (the portal's page) and agents (the agent pages' page, issue
+A link (`auth/links.py`: 256 random bits, stored only as their SHA-256, used up once) works
+for an hour, and only while it is the account's newest; any password change ends it. It is
+mailed to the account's own address (`mail.outbound.queue_mail`), so whoever sets the
+password controls that address. It serves users (the portal's page) and agents (the agent pages' page, issue
 #14) alike: the kind of account picks the page the link opens.
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
-from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from ticketapi.auth import links
 from ticketapi.auth.credentials import end_credentials, end_reset_links
 from ticketapi.auth.models import PasswordReset
-from ticketapi.auth.services import EVERYONE, digest
+from ticketapi.auth.services import EVERYONE
 from ticketapi.errors import Invalid
 from ticketapi.extensions import db
 from ticketapi.jobs.outbox import enqueue_after_commit
@@ -32,9 +30,6 @@ from ticketapi.timeutil import utcnow
 LINK_TTL = timedelta(hours=1)
 #: The page each kind of account sets its password on (the agents' comes with issue #14).
 PAGES = {"user": "/portal/password-reset", "agent": "/agent/password-reset"}
-#: Where links point without HELPDESK_SITE_URL: the address `helpdesk serve` answers at by
-#: default. Never the Host header of a request, which whoever sends the request chooses.
-LOCAL_SITE_URL = "http://127.0.0.1:5000"
 UNUSABLE = "This link is unknown, used or expired: ask for a new one."
 
 
@@ -80,10 +75,10 @@ def send_link(account: Agent | User, *, now: datetime, sent_by: Actor | None = N
 def issue(account: Agent | User, *, now: datetime, sent_by: Actor | None = None) -> str:
     """Store a new link for the account (its earlier ones end); return it, once."""
     end_reset_links(account, now=now)
-    plain = secrets.token_urlsafe(32)
+    plain, token_hash = links.new_secret()
     db.session.add(
         PasswordReset(
-            token_hash=digest(plain),
+            token_hash=token_hash,
             agent_id=account.id if isinstance(account, Agent) else None,
             user_id=account.id if isinstance(account, User) else None,
             sent_by_agent_id=sent_by.id if sent_by is not None and sent_by.is_agent else None,
@@ -96,9 +91,7 @@ def issue(account: Agent | User, *, now: datetime, sent_by: Actor | None = None)
 
 
 def link(account: Agent | User, plain: str) -> str:
-    root = current_app.config["SITE_URL"] or LOCAL_SITE_URL
-    page = PAGES["agent" if isinstance(account, Agent) else "user"]
-    return f"{root}{page}?{urlencode({'token': plain})}"
+    return links.site_link(PAGES["agent" if isinstance(account, Agent) else "user"], plain)
 
 
 def mail_text(account: Agent | User, address: str, sent_by: Actor | None) -> str:
@@ -124,11 +117,7 @@ def mail_text(account: Agent | User, address: str, sent_by: Actor | None) -> str
 
 def _live(plain: str, sides: tuple[str, ...], now: datetime) -> list:
     """What a link that can still set a password is, for accounts of these sides."""
-    conditions = [
-        PasswordReset.token_hash == digest(plain),
-        PasswordReset.used_at.is_(None),
-        PasswordReset.expires_at > now,
-    ]
+    conditions = links.live(PasswordReset, plain, now)
     if "agent" not in sides:
         conditions.append(PasswordReset.user_id.is_not(None))
     if "user" not in sides:
@@ -151,16 +140,10 @@ def redeem(
     """
     new_hash = people.new_password_hash(password)  # a short password leaves the link usable
     # Used up by a conditional UPDATE: of two redemptions at once, exactly one matches.
-    used = db.session.execute(
-        update(PasswordReset)
-        .where(*_live(plain, sides, now))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if used.rowcount != 1:
+    if not links.use_up(PasswordReset, _live(plain, sides, now), now=now):
         raise Invalid(UNUSABLE, fields={"token": "unknown, used or expired"})
     reset = db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_hash == digest(plain))
+        select(PasswordReset).where(PasswordReset.token_hash == links.digest(plain))
     )
     account = reset.owner
     if isinstance(account, Agent) and not account.active:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
 from ticketapi.auth import credentials
+from ticketapi.auth.links import digest
 from ticketapi.auth.models import Token
 from ticketapi.auth.passwords import hash_password, needs_rehash, verify_password
 from ticketapi.errors import Forbidden, Invalid, NotFound, Unauthorized
@@ -22,10 +22,6 @@ from ticketapi.permissions import Actor, can_manage_agents
 TOKEN_PREFIX = "hd_"
 # Touching last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token_string() -> str:

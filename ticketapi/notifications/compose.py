@@ -64,6 +64,10 @@ def summary(ticket: Ticket) -> str:
         ("Status", f"{ticket.status}, urgency {ticket.urgency}"),
         ("Assigned", assigned or "nobody yet"),
     ]
+    if not ticket.confirmed:
+        # Anyone may type anyone's address into the public form (tickets/holds.py).
+        unconfirmed = "not yet: sent without signing in, so the address may not be the sender's"
+        rows.insert(3, ("Confirmed", unconfirmed))
     return "\n".join(f"{label + ':':<11}{value}" for label, value in rows)
 
 

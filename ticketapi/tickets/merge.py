@@ -37,6 +37,14 @@ def merge_tickets(actor: Actor, source_id: int, target_id: int, *, now: datetime
             raise Conflict(
                 f"Ticket {ticket.ref} was already merged into ticket {ticket.merged_into_id}."
             )
+    if target.confirmed and not source.confirmed:
+        # Its messages would show wherever the target is seen (CCs, the organization) as the
+        # requester's, which nobody has confirmed.
+        raise Conflict(
+            f"Ticket {source.ref} is not confirmed by its requester yet: merged into "
+            f"{target.ref}, its messages would show to everyone who sees {target.ref}. "
+            f"Merge {target.ref} into {source.ref} instead, or wait until it is confirmed."
+        )
     db.session.execute(
         update(Message).where(Message.ticket_id == source.id).values(ticket_id=target.id)
     )

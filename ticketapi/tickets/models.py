@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ticketapi.auth.links import SingleUseLink
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, Organization, Team, User
 from ticketapi.slas.models import TicketSla, TicketSlaDue
@@ -66,6 +67,9 @@ class Ticket(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_agent_reply_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # False for a submission made without signing in (tickets/holds.py): its requester has
+    # not yet stood behind it, so only agents and the requester see it.
+    confirmed: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Optimistic locking: every UPDATE checks and bumps it.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -108,6 +112,22 @@ class Ticket(db.Model):
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
+
+
+class TicketConfirmation(SingleUseLink, db.Model):
+    """A mailed link that confirms one held ticket: its requester sent it (tickets/holds.py)."""
+
+    __tablename__ = "ticket_confirmations"
+    # How many links went to an address lately: the per-address limit counts these.
+    __table_args__ = (Index("ix_ticket_confirmations_email_created", "email", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    # The address it was mailed to (the requester's then): it proves only that address, so
+    # it confirms nothing once the requester's address has changed.
+    email: Mapped[str] = mapped_column(String(254))
+
+    ticket: Mapped[Ticket] = relationship()
 
 
 class TicketLabel(db.Model):

@@ -90,6 +90,14 @@ class TicketOut(Schema):
     followers = fields.List(fields.Integer(), attribute="follower_ids")
     labels = fields.List(fields.String())
     merged_into_id = fields.Integer(allow_none=True)
+    confirmed = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "False for a submission made without signing in, until its "
+            "requester confirms it (by the mailed link, or signed in): until then only agents "
+            "and the requester see it"
+        },
+    )
     version = fields.Integer(required=True)
     created_at = timestamp_field()
     updated_at = timestamp_field()
@@ -130,6 +138,23 @@ class SubmittedOut(Schema):
     id = fields.Integer(required=True)
     ref = fields.String(required=True)
     status = fields.String(required=True)
+
+
+class ConfirmIn(Schema):
+    token = fields.String(
+        validate=Length(min=1, max=200),
+        metadata={"description": "The token of the mailed link; not needed signed in"},
+    )
+
+
+class ConfirmedOut(Schema):
+    id = fields.Integer(required=True)
+    ref = fields.String(required=True)
+    confirmed = fields.Boolean(required=True)
+
+
+class LinkSentOut(Schema):
+    message = fields.String(required=True)
 
 
 class TicketPatch(Schema):
@@ -183,6 +208,9 @@ class TicketFilter(PageArgs):
         metadata={"description": "Default: relevance with q, else -created_at"},
     )
     include_merged = fields.Boolean(load_default=False)
+    confirmed = fields.Boolean(
+        metadata={"description": "false: submissions whose requester has not confirmed them"}
+    )
 
 
 class AttachmentOut(Schema):

@@ -22,7 +22,7 @@ from ticketapi.people.models import Agent, Team, User
 from ticketapi.permissions import Actor
 from ticketapi.settings import services as desk_settings
 from ticketapi.slas.models import TicketSla, TicketSlaDue
-from ticketapi.tickets import history, reactions, search, search_query
+from ticketapi.tickets import history, holds, reactions, search, search_query
 from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
 from ticketapi.tickets.refs import new_ref
 from ticketapi.tickets.rendering import body_html
@@ -81,6 +81,9 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
     if not subject or not values["message"].strip():
         blank = {f: "Must not be blank." for f in ("subject", "message") if not values[f].strip()}
         raise Invalid("Say what the ticket is about.", fields=blank)
+    # Without signing in, nobody has shown the address is theirs: the ticket is held until
+    # its owner confirms it (tickets/holds.py). Agents vouch for the tickets they open.
+    held = actor.is_anonymous
     ticket = Ticket(
         subject=subject,
         status=next_status(None, Happening.OPENED),
@@ -92,11 +95,18 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
         created_at=now,
         updated_at=now,
         status_changed_at=now,
+        confirmed=not held,
     )
     ticket.cc = [user_by_email(email, now=now) for email in values.get("cc", [])]
     _insert_with_unique_ref(ticket)
     routed = {"team_id": team_id} if team_id is not None else {}
-    history.record(ticket, actor, "opened", now=now, status=ticket.status, source=source, **routed)
+    unconfirmed = {"confirmed": False} if held else {}
+    history.record(
+        ticket, actor, "opened", now=now, status=ticket.status, source=source,
+        **routed, **unconfirmed,
+    )  # fmt: skip
+    if held:
+        holds.send_link(ticket, actor, now=now)
     message = Message(
         ticket_id=ticket.id,
         body=values["message"],
@@ -193,6 +203,8 @@ def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
         query = query.where(
             exists().where(TicketSla.ticket_id == Ticket.id, TicketSla.state == sla_state)
         )
+    if "confirmed" in filters:
+        query = query.where(Ticket.confirmed.is_(filters["confirmed"]))
     if not filters.get("include_merged"):
         query = query.where(Ticket.merged_into_id.is_(None))
     if order == "relevance":  # the best match first; without a search, the newest

@@ -15,8 +15,10 @@ from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.permissions import can_see_notes
 from ticketapi.tickets import (
     attachments,
+    confirmation,
     conversation,
     history,
+    holds,
     merge,
     participants,
     schemas,
@@ -119,6 +121,42 @@ def merge_ticket(ticket_id: int, json_data):
     target = merge.merge_tickets(current_actor(), ticket_id, json_data["into_id"], now=utcnow())
     db.session.commit()
     return target
+
+
+# Confirming a submission made without signing in
+
+
+@bp.post("/tickets/<int:ticket_id>/confirm")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@bp.input(schemas.ConfirmIn)
+@bp.output(schemas.ConfirmedOut)
+@bp.doc(
+    summary="Confirm a ticket submitted without signing in: its requester signed in, or "
+    "anyone with the token of the link mailed to its address"
+)
+def confirm_ticket(ticket_id: int, json_data):
+    now = utcnow()
+    if "token" in json_data:
+        ticket = confirmation.confirm_with_link(json_data["token"], now=now, ticket_id=ticket_id)
+    else:
+        ticket = confirmation.confirm_signed_in(current_actor(), ticket_id, now=now)
+    db.session.commit()
+    return ticket
+
+
+@bp.post("/tickets/<int:ticket_id>/confirmation-link")
+@bp.output(schemas.LinkSentOut, status_code=202)
+@bp.doc(
+    summary="Mail the requester a new link to confirm their submission (tickets.edit)",
+    **SECURED,
+)
+def send_confirmation_link(ticket_id: int):
+    ticket = confirmation.send_new_link(current_actor(), ticket_id, now=utcnow())
+    db.session.commit()
+    return {
+        "message": f"We have mailed {ticket.user.email} a new link to confirm ticket "
+        f"{ticket.ref} ({holds.LINK_TTL.days} days, once)."
+    }
 
 
 # Messages

@@ -62,8 +62,10 @@ def test_a_public_submission_without_a_team_tells_nobody(world, desk, mailbox):
         json={"name": "Bo", "email": "bo@b.example", "subject": "S", "message": "M"},
     )
     assert response.status_code == 201
-    assert outbox_rows() == 0  # no job at all for the fast path
-    assert mailbox.subjects() == {}
+    assert outbox_rows() == 1  # written with the ticket: the link that confirms it, no more
+    # No agent hears of it; the address gets its confirmation link (tickets/holds.py).
+    ref = response.json["ref"]
+    assert mailbox.subjects() == {"bo@b.example": [f"[#{ref}] Please confirm your ticket: S"]}
 
 
 def test_team_members_may_switch_it_off(world, desk, mailbox):

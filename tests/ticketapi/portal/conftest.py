@@ -10,6 +10,8 @@ from helpdesk import ENGINE_ROOT
 from helpdesk.publish import context as portal_context
 from helpdesk.publish import settings as portal_settings
 from helpdesk.search.indexer import Document, index_documents
+from tests.ticketapi.jobs.conftest import queue  # noqa: F401  (the jobs' fixture)
+from tests.ticketapi.notifications.conftest import mailbox  # noqa: F401  (the mail folder)
 
 DOCUMENTS = [
     Document(

@@ -1,8 +1,11 @@
 """axe-core over the ticketapi's pages as a browser gets them (search, the ticket form in its
-states, the confirmation, the HTML error pages of /portal/ and /agent/): no serious or critical
-WCAG 2.1 AA violation, light and dark. Axe needs `bypass_csp` here: see tests/support/axe.py."""
+states, the confirmation, the pages a ticket's confirmation link opens, the HTML error pages of
+/portal/ and /agent/): no serious or critical WCAG 2.1 AA violation, light and dark. Axe needs
+`bypass_csp` here: see tests/support/axe.py."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from flask import Blueprint
@@ -11,8 +14,12 @@ from helpdesk.search.store import default_index_dir
 from tests.support.axe import SCHEMES, assert_accessible, context_options
 from tests.support.browser import serve_app
 from tests.theme.test_browser import browser  # noqa: F401 - the shared Chromium fixture
+from tests.ticketapi.notifications.conftest import text_of
 from ticketapi import create_app
 from ticketapi.extensions import db
+from ticketapi.people.services import anonymous_actor
+from ticketapi.tickets import services
+from ticketapi.timeutil import utcnow
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +28,7 @@ PAGES = {
     "search without results": "/portal/search?q=zzzqqq",
     "search before typing": "/portal/search",
     "ticket form": "/portal/tickets/new",
+    "a confirmation link that no longer works": "/portal/tickets/confirm",
     "404 page": "/portal/no-such-page",
     "500 page": "/portal/test-raises",
     "agent 404 page": "/agent/",
@@ -91,6 +99,20 @@ def test_the_confirmation_meets_wcag_21_aa(page, base_url):
     page.locator(".ticket-form button[type=submit]").click()
     page.wait_for_url("**/portal/tickets/submitted")
     assert_accessible(page, "the confirmation /portal/tickets/submitted")
+
+
+def test_the_pages_a_confirmation_link_opens_meet_wcag_21_aa(page, base_url, mailbox):
+    typed = {"name": "Ann", "email": "ann@users.example", "subject": "Restore a folder"}
+    services.open_ticket(anonymous_actor(), {**typed, "message": "It is gone."}, now=utcnow())
+    db.session.commit()
+    (mail,) = mailbox.deliver()
+    link = re.search(r"/portal/tickets/confirm\?token=\S+", text_of(mail)).group(0)
+    page.goto(base_url + link)
+    page.wait_for_url("**/portal/tickets/confirm")
+    assert_accessible(page, "the page a confirmation link opens")
+    page.get_by_role("button", name="Yes, I sent it: confirm the ticket").click()
+    page.wait_for_url("**/portal/tickets/confirmed")
+    assert_accessible(page, "the confirmed ticket /portal/tickets/confirmed")
 
 
 def test_the_search_as_you_type_panel_meets_wcag_21_aa(page, base_url):

@@ -6,6 +6,8 @@ port, as `helpdesk serve` does.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from helpdesk.search.store import default_index_dir
@@ -14,6 +16,7 @@ from tests.theme.test_browser import (
     PAGES,
     browser,  # noqa: F401 - the shared Chromium fixture
 )
+from tests.ticketapi.notifications.conftest import text_of as mail_text
 from tests.ticketapi.portal.pages import HOSTILE
 from ticketapi import create_app
 from ticketapi.extensions import db
@@ -208,6 +211,45 @@ def test_a_ticket_can_be_submitted_with_the_keyboard_alone(page, base_url):
     page.keyboard.press("Enter")
     page.wait_for_url("**/portal/tickets/submitted")
     assert recorded(Ticket, "subject") == [("Sync conflict copies everywhere",)]
+
+
+def test_a_submission_under_a_colleagues_address_waits_for_the_mailed_link(
+    page, base_url, world, mailbox
+):
+    """Anyone may type Ann's address; her colleague Cy sees the ticket only once Ann has
+    opened the mailed link and pressed its button (opening it alone confirms nothing)."""
+    acme = world.organization("Acme", domains=["acme.example"])
+    coordinators = world.usergroup("Coordinators", ["tickets.view_organization"])
+    world.user("Ann Lee", email="ann@acme.example", organization=acme)
+    cy = world.user("Cy", email="cy@acme.example", organization=acme, usergroups=[coordinators])
+    db.session.commit()
+    page.goto(base_url + "/portal/tickets/new")
+    page.get_by_label("Your name").fill("Ann Lee")
+    page.get_by_label("Your email address").fill("ann@acme.example")
+    page.get_by_label("Subject").fill("Send me the payroll file")
+    page.get_by_label("Message").fill(f"To my private address, please. {HOSTILE}")
+    page.get_by_role("button", name="Submit the ticket").click()
+    page.wait_for_url("**/portal/tickets/submitted")
+    assert "Check your mail" in page.locator(".confirm-notice").inner_text()
+    ((ticket_id, ref, confirmed),) = recorded(Ticket, "id", "ref", "confirmed")
+    assert not confirmed
+    assert world.get(f"/api/v1/tickets/{ticket_id}", cy).status_code == 404
+
+    (mail,) = mailbox.deliver()
+    assert mail["To"] == "ann@acme.example"
+    link = re.search(r"/portal/tickets/confirm\?token=\S+", mail_text(mail)).group(0)
+    page.goto(base_url + link)
+    page.wait_for_url("**/portal/tickets/confirm")  # the token left the address bar
+    assert page.get_by_role("heading", level=1).inner_text() == "Confirm your ticket"
+    assert page.locator(".ticket-facts .ticket-ref").inner_text() == ref
+    assert HOSTILE in page.locator(".quoted-message").inner_text()
+    assert page.locator("img").count() == 0
+    assert recorded(Ticket, "confirmed") == [(False,)]  # opening the link confirmed nothing
+    page.get_by_role("button", name="Yes, I sent it: confirm the ticket").click()
+    page.wait_for_url("**/portal/tickets/confirmed")
+    assert ref in page.get_by_role("heading", level=1).inner_text()
+    assert recorded(Ticket, "confirmed") == [(True,)]
+    assert world.get(f"/api/v1/tickets/{ticket_id}", cy).status_code == 200
 
 
 @pytest.mark.parametrize(

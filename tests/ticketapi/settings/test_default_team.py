@@ -32,6 +32,11 @@ def told(desk) -> set[str]:
     return desk.emails(desk.sam, desk.kim, desk.admin)
 
 
+def confirmation_subject(ref: str, subject: str) -> str:
+    """The mail every submission made without signing in sends its address (tickets/holds.py)."""
+    return f"[#{ref}] Please confirm your ticket: {subject}"
+
+
 def test_a_public_api_submission_lands_in_the_default_team_and_its_agents_hear_of_it(
     world, desk, mailbox
 ):
@@ -45,7 +50,10 @@ def test_a_public_api_submission_lands_in_the_default_team_and_its_agents_hear_o
     opened = world.get(f"/api/v1/tickets/{ticket['id']}/history", desk.admin).json["items"][0]
     assert (opened["kind"], opened["data"]["team_id"]) == ("opened", desk.support.id)
 
-    mails = mailbox.deliver()
+    delivered = mailbox.deliver()
+    (confirming,) = [m for m in delivered if m["To"] == PUBLIC["email"]]
+    assert confirming["Subject"] == confirmation_subject(ticket["ref"], "Restore failed")
+    mails = [m for m in delivered if m["To"] != PUBLIC["email"]]
     subject = f"[#{ticket['ref']}] New ticket for Support: Restore failed"
     assert sorted(str(m["To"]) for m in mails) == sorted(told(desk))
     assert {str(m["Subject"]) for m in mails} == {subject}
@@ -73,16 +81,24 @@ def test_a_portal_form_submission_reaches_the_team_through_smtp(
         drain(mailbox.queue)
     ticket = world.get("/api/v1/tickets", desk.admin).json["items"][0]
     assert (ticket["subject"], ticket["team_id"]) == (TYPED["subject"], desk.support.id)
-    assert sorted(r for mail in server.received for r in mail.rcpt_tos) == sorted(told(desk))
-    subjects = {str(mail.message["Subject"]) for mail in server.received}
+    to_agents = [mail for mail in server.received if mail.rcpt_tos != [TYPED["email"]]]
+    assert sorted(r for mail in to_agents for r in mail.rcpt_tos) == sorted(told(desk))
+    subjects = {str(mail.message["Subject"]) for mail in to_agents}
     assert subjects == {f"[#{ticket['ref']}] New ticket for Support: {TYPED['subject']}"}
-    assert "Ann Lee submitted ticket" in text_of(server.received[0].message)
+    assert "Ann Lee submitted ticket" in text_of(to_agents[0].message)
+    # And the address typed in the form is asked to confirm the ticket.
+    (confirming,) = [mail for mail in server.received if mail.rcpt_tos == [TYPED["email"]]]
+    assert confirming.message["Subject"] == confirmation_subject(ticket["ref"], TYPED["subject"])
 
 
 def test_without_a_default_team_a_submission_still_tells_nobody(world, desk, mailbox):
-    assert world.post("/api/v1/tickets", json=PUBLIC).status_code == 201
+    response = world.post("/api/v1/tickets", json=PUBLIC)
+    assert response.status_code == 201
     assert mailbox.queue.huey.pending_count() == 0
-    assert mailbox.deliver() == []
+    # No agent hears of it: the one mail is the link that confirms it, to the address typed.
+    (mail,) = mailbox.deliver()
+    assert mail["To"] == PUBLIC["email"]
+    assert mail["Subject"] == confirmation_subject(response.json["ref"], "Restore failed")
 
 
 def test_agents_opening_tickets_choose_the_team_themselves(world, desk, mailbox):

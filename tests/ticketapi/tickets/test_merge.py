@@ -38,8 +38,14 @@ def test_merge_moves_the_conversation_and_keeps_both_histories(world):
     assert (old["merged_into_id"], old["status"]) == (survivor, "resolved")
     old_events = world.get(f"/api/v1/tickets/{duplicate}/history", admin).json["items"]
     new_events = world.get(f"/api/v1/tickets/{survivor}/history", admin).json["items"]
-    assert [e["kind"] for e in old_events] == ["opened", "labels", "merged_into"]
-    assert [e["kind"] for e in new_events] == ["opened", "merged_from"]
+    # Both were sent without signing in: each mailed its address a link to confirm it.
+    assert [e["kind"] for e in old_events] == [
+        "opened",
+        "confirmation_sent",
+        "labels",
+        "merged_into",
+    ]
+    assert [e["kind"] for e in new_events] == ["opened", "confirmation_sent", "merged_from"]
 
 
 def test_merged_ticket_is_hidden_from_lists_and_refuses_replies(world):

@@ -235,7 +235,7 @@ def test_patch_changes_fields_and_records_each(world):
     kinds = [
         e["kind"] for e in world.get(f"/api/v1/tickets/{ticket_id}/history", admin).json["items"]
     ]
-    assert kinds == ["opened", "subject", "urgency", "cc"]
+    assert kinds == ["opened", "confirmation_sent", "subject", "urgency", "cc"]
 
 
 def test_patch_needs_a_version(world):
