@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpdesk import shared_settings
 from helpdesk.shared_settings import ConfigError
+from ticketapi import rate_limits
 
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"
@@ -137,7 +138,8 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         ),
         "SQLITE_SYNCHRONOUS": choice(environ, "HELPDESK_SQLITE_SYNCHRONOUS", SYNCHRONOUS_MODES),
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Shared by every process: Redis, else a counter file in the instance folder.
+        "RATELIMIT_STORAGE_URI": rate_limits.storage_for(redis_url, instance),
         "RATELIMIT_ENABLED": environ.get("HELPDESK_RATELIMIT", "on") != "off",
         "SUBMIT_RATE_LIMIT": environ.get("HELPDESK_SUBMIT_RATE_LIMIT", DEFAULT_SUBMIT_LIMIT),
         "LOGIN_RATE_LIMIT": environ.get("HELPDESK_LOGIN_RATE_LIMIT", DEFAULT_LOGIN_LIMIT),
