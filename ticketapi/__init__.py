@@ -55,7 +55,7 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     app.url_value_preprocessor(refuse_impossible_ids)
     extensions.init_app(app)
     errors.init_app(app)
-    rate_limits.init_app(app)
+    rate_limits.init_app(app, extensions.limiter)
     json_body.init_app(app)
     http_headers.init_app(app)
     register_blueprints(app)

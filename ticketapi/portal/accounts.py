@@ -118,7 +118,7 @@ def account_error_page(error):
 @bp.errorhandler(RateLimitExceeded)
 def too_many_requests(error: RateLimitExceeded):
     """Asked too often: the form again, saying so and when to ask; elsewhere the portal's page."""
-    refused = refusal(error)
+    refused = refusal(error, limiter)
     if request.endpoint != "portal_accounts.request_link":
         return error_page(refused)
     problem = (

@@ -105,7 +105,7 @@ def ticket_form(typed, *, errors=None, problem=None, closed=False, status=200):
 def too_many_requests(error: RateLimitExceeded):
     """Sent too many tickets: the form again, everything typed still there, and when to
     send it."""
-    refused = refusal(error)
+    refused = refusal(error, limiter)
     if request.endpoint == "portal.submit_ticket":
         problem = (
             f"You have sent many tickets in a short time (at most {refused.limit}): "

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from flask import Flask
+from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from limits import RateLimitItem
 
@@ -31,7 +32,10 @@ class RateLimited(DomainError):
 
     status_code = 429
 
-    def __init__(self, message: str, *, retry_after: float, **kwargs) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float, limit: str | None = None, **kwargs
+    ) -> None:
+        self.limit = limit  # in words ("10 a minute"), for pages that say it their own way
         self.retry_after = max(1, math.ceil(retry_after))
         self.when = in_words(self.retry_after)
         headers = {**kwargs.pop("headers", {}), "Retry-After": str(self.retry_after)}
@@ -65,23 +69,20 @@ def describe_limit(item: RateLimitItem) -> str:
     return f"{item.amount} per {item.multiples} {unit}s"
 
 
-def refusal(error: RateLimitExceeded) -> RateLimited:
+def refusal(error: RateLimitExceeded, limiter: Limiter) -> RateLimited:
     """The answer to a Flask-Limiter breach: the limit it broke and when its window ends."""
-    from ticketapi.extensions import limiter
-
     breached = limiter.current_limit
     if breached is not None and breached.breached:
         item, retry_after = breached.limit, breached.window.reset_time - time.time()
     else:  # not reached: Flask-Limiter records the breach before raising
         item, retry_after = error.limit.limit, error.limit.limit.get_expiry()
-    refused = RateLimited(
-        f"Too many requests: the limit here is {describe_limit(item)}.", retry_after=retry_after
+    limit = describe_limit(item)
+    return RateLimited(
+        f"Too many requests: the limit here is {limit}.", retry_after=retry_after, limit=limit
     )
-    refused.limit = describe_limit(item)
-    return refused
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, limiter: Limiter) -> None:
     @app.errorhandler(RateLimitExceeded)
     def too_many(error: RateLimitExceeded):
-        return app.error_callback(refusal(error))
+        return app.error_callback(refusal(error, limiter))

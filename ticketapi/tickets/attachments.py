@@ -69,11 +69,14 @@ def lock_content(sha256: str) -> None:
 
     An upload takes it before it puts its file in place and records it; removing unsent
     uploads takes it before it decides a file is no longer used. On PostgreSQL it is an
-    advisory lock; on SQLite every writer already waits for the one before it.
+    advisory lock; on SQLite the write transaction, which every writer waits its turn for.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         key = int.from_bytes(bytes.fromhex(sha256[:16]), "big", signed=True)
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:
+        # The first statement begins the write transaction, and SQLite's one-writer lock.
+        db.session.execute(text("SELECT 1"))
 
 
 def store_upload(

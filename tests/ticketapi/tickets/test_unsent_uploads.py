@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from tests.ticketapi.people.test_last_admin import wait_until_blocked_or_done
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import JOB_MODULES, JOBS
-from ticketapi.people.services import user_actor
+from ticketapi.people.services import agent_actor, user_actor
 from ticketapi.tickets import attachments, conversation, unsent_uploads
 from ticketapi.tickets.models import Attachment, Ticket
 from ticketapi.tickets.unsent_uploads import remove_unsent
@@ -148,32 +149,57 @@ def run_held(app, work, hold: threading.Event, held: threading.Event, outcome: d
             db.session.remove()
 
 
-def test_an_upload_of_the_same_content_during_the_removal_keeps_the_file(app, ann, root):
-    """An upload of the old upload's bytes puts the file back in place and is recording it
-    when the removal starts: the removal waits for it, sees it, and keeps the file."""
+class PausingOs:
+    """`os` for attachments.py, whose replace() (the file put in place) then waits."""
+
+    def __init__(self, placed: threading.Event, go_on: threading.Event) -> None:
+        self.placed, self.go_on = placed, go_on
+
+    def replace(self, source, target) -> None:
+        os.replace(source, target)
+        self.placed.set()
+        self.go_on.wait(timeout=30)
+
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+
+@pytest.mark.parametrize("uploader", ["user", "agent"])
+def test_an_upload_of_the_same_content_during_the_removal_keeps_the_file(
+    app, world, ann, root, uploader, monkeypatch
+):
+    """An upload of the old upload's bytes has put its file in place and not yet recorded
+    it when the removal starts: the removal waits for it, sees it, and keeps the file. (An
+    agent's upload has no quota to check, so nothing else takes the lock before the file.)"""
     now = utcnow()
     actor = user_actor(ann.row)
+    again = actor if uploader == "user" else agent_actor(world.agent("Sam").row)
     old = store(actor, b"same bytes", root, at=now - 2 * DAY)
     stored = file_of(old, root)
     db.session.commit()
-    hold, held, uploaded, cleaned = threading.Event(), threading.Event(), {}, {}
+    placed, go_on = threading.Event(), threading.Event()
+    monkeypatch.setattr(attachments, "os", PausingOs(placed, go_on))
+    ready, uploaded, cleaned = threading.Event(), {}, {}
+    ready.set()  # neither holds its commit: the upload waits inside os.replace instead
 
     def upload_again():
-        return store_uncommitted(actor, b"same bytes", root, now).id
+        return store_uncommitted(again, b"same bytes", root, now).id
 
-    uploader = threading.Thread(target=run_held, args=(app, upload_again, hold, held, uploaded))
-    uploader.start()
-    assert held.wait(timeout=30)
-    go_on = threading.Event()
-    go_on.set()
-    remove = lambda: remove_unsent(root, now=now).uploads  # noqa: E731
+    def remove():
+        return remove_unsent(root, now=now).uploads
+
+    uploader_thread = threading.Thread(
+        target=run_held, args=(app, upload_again, ready, threading.Event(), uploaded)
+    )
+    uploader_thread.start()
+    assert placed.wait(timeout=30)
     remover = threading.Thread(
-        target=run_held, args=(app, remove, go_on, threading.Event(), cleaned)
+        target=run_held, args=(app, remove, ready, threading.Event(), cleaned)
     )
     remover.start()
     wait_until_blocked_or_done(remover)
-    hold.set()
-    uploader.join(timeout=60)
+    go_on.set()
+    uploader_thread.join(timeout=60)
     remover.join(timeout=60)
 
     assert "error" not in uploaded and "error" not in cleaned, (uploaded, cleaned)
