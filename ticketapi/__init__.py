@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from ticketapi import config as configuration
-from ticketapi import errors, extensions, http_headers, json_body
+from ticketapi import errors, extensions, http_headers, json_body, rate_limits
 from ticketapi.api import MAX_ID
 from ticketapi.errors import NotFound
 
@@ -55,6 +55,7 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     app.url_value_preprocessor(refuse_impossible_ids)
     extensions.init_app(app)
     errors.init_app(app)
+    rate_limits.init_app(app, extensions.limiter)
     json_body.init_app(app)
     http_headers.init_app(app)
     register_blueprints(app)

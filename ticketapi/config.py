@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpdesk import shared_settings
 from helpdesk.shared_settings import ConfigError
+from ticketapi import rate_limits
 
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"
@@ -21,6 +22,11 @@ DEFAULT_MAIL_FROM = "Helpdesk <helpdesk@localhost>"
 # A person typing into the deflection box sends a query every few keystrokes.
 DEFAULT_SEARCH_LIMIT = "120 per minute;5000 per day"
 DEFAULT_DEFLECTION_LIMIT = "30 per minute;500 per day"
+# What one portal user may do (tickets/quotas.py); agents are exempt.
+DEFAULT_UPLOADS_PER_HOUR = 30
+DEFAULT_UPLOAD_MB_PER_DAY = 200
+DEFAULT_TICKETS_PER_HOUR = 10
+DEFAULT_CC_PER_TICKET = 20
 
 
 def instance_dir(environ: Mapping[str, str]) -> Path:
@@ -52,6 +58,13 @@ def time_zone(environ: Mapping[str, str]) -> str:
             f"HELPDESK_TIMEZONE={name!r} is not a time zone: set an IANA name such as Europe/Berlin"
         ) from None
     return name
+
+
+def positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name, str(default)).strip()
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name}={value!r} is not a whole number of 1 or more: set one")
+    return int(value)
 
 
 SYNCHRONOUS_MODES = ("NORMAL", "FULL", "EXTRA")
@@ -137,7 +150,8 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         ),
         "SQLITE_SYNCHRONOUS": choice(environ, "HELPDESK_SQLITE_SYNCHRONOUS", SYNCHRONOUS_MODES),
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Shared by every process: Redis, else a counter file in the instance folder.
+        "RATELIMIT_STORAGE_URI": rate_limits.storage_for(redis_url, instance),
         # Redis down: each process counts in its own memory until Redis answers again, rather
         # than every rate-limited route (sign-in, submission, search) answering 500.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": bool(redis_url),
@@ -155,6 +169,18 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         # How many proxies in front add X-Forwarded-For: rate limits count the real client.
         "TRUSTED_PROXIES": int(environ.get("HELPDESK_TRUSTED_PROXIES", "0")),
         "MAX_ATTACHMENT_BYTES": int(max_mb * 1024 * 1024),
+        "UPLOADS_PER_HOUR": positive_int(
+            environ, "HELPDESK_UPLOADS_PER_HOUR", DEFAULT_UPLOADS_PER_HOUR
+        ),
+        "UPLOAD_BYTES_PER_DAY": positive_int(
+            environ, "HELPDESK_UPLOAD_MB_PER_DAY", DEFAULT_UPLOAD_MB_PER_DAY
+        )
+        * 1024
+        * 1024,
+        "TICKETS_PER_HOUR": positive_int(
+            environ, "HELPDESK_TICKETS_PER_HOUR", DEFAULT_TICKETS_PER_HOUR
+        ),
+        "CC_PER_TICKET": positive_int(environ, "HELPDESK_CC_PER_TICKET", DEFAULT_CC_PER_TICKET),
         # The request limit leaves room for the multipart envelope around one file.
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024) + 64 * 1024,
         "PORTAL_DIR": str(portal_dir),

@@ -257,7 +257,7 @@ DOCUMENTED_ERRORS = {
     "409": "It changed meanwhile, or its state does not allow this",
     "413": "Too large",
     "428": "Say which version you are changing (If-Match or version)",
-    "429": "Too many requests: wait and try again",
+    "429": "Too many requests: Retry-After (seconds) says when to try again",
 }
 
 

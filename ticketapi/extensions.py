@@ -19,6 +19,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from ticketapi.rate_limits import storage as _rate_limit_storage  # noqa: F401 (its scheme)
+
 # Stable constraint names, so migrations mean the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

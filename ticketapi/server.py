@@ -53,6 +53,8 @@ def run(app: Flask, *, host: str, port: int, workers: int, threads: int) -> int:
         # when no buffering proxy stands in front.
         "worker_class": "sync" if threads == 1 else "gthread",
         "accesslog": "-",
+        # gunicorn's default line, after the <pid> of the worker that answered.
+        "access_log_format": '%(p)s %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
         "graceful_timeout": 10,
         "post_fork": lambda _server, _worker: forget_inherited_connections(app),
         # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):

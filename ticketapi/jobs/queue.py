@@ -37,6 +37,7 @@ JOB_MODULES = (
     "ticketapi.notifications.events",
     "ticketapi.slas.check",
     "ticketapi.slas.recompute",
+    "ticketapi.tickets.unsent_uploads",
 )
 
 

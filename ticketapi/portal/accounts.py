@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from apiflask import HTTPError
 from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from ticketapi.auth import resets
@@ -27,6 +28,7 @@ from ticketapi.extensions import db, limiter
 from ticketapi.portal import forms, security
 from ticketapi.portal.theme import render
 from ticketapi.portal.views import error_page
+from ticketapi.rate_limits import refusal
 from ticketapi.timeutil import utcnow
 
 bp = Blueprint("portal_accounts", __name__, url_prefix="/portal")
@@ -110,12 +112,22 @@ def link_requested():
 @bp.errorhandler(HTTPException)
 @bp.errorhandler(HTTPError)
 def account_error_page(error):
-    """Too many requests: the form again, saying so; any other error: the portal's page."""
-    status = error.code if isinstance(error, HTTPException) else error.status_code
-    if status == 429 and request.endpoint == "portal_accounts.request_link":
-        problem = "We have sent several links in a short time: wait a while, then ask again."
-        return _request_page({"email": request.form.get("email", "")}, problem=problem, status=429)
     return error_page(error)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_requests(error: RateLimitExceeded):
+    """Asked too often: the form again, saying so and when to ask; elsewhere the portal's page."""
+    refused = refusal(error, limiter)
+    if request.endpoint != "portal_accounts.request_link":
+        return error_page(refused)
+    problem = (
+        f"We have sent several links in a short time (at most {refused.limit}): "
+        f"ask again {refused.when}."
+    )
+    typed = {"email": request.form.get("email", "")}
+    page, status, headers = _request_page(typed, problem=problem, status=429)
+    return page, status, {**headers, **refused.headers}
 
 
 def _pending():

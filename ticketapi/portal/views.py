@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from apiflask import HTTPError
 from flask import Blueprint, redirect, request, session, url_for
-from werkzeug.exceptions import HTTPException
+from flask_limiter.errors import RateLimitExceeded
 
 from ticketapi import permissions as rules
 from ticketapi.errors import DomainError
@@ -14,6 +13,7 @@ from ticketapi.permissions import Actor
 from ticketapi.portal import forms, results, security
 from ticketapi.portal.errors import error_page
 from ticketapi.portal.theme import render
+from ticketapi.rate_limits import refusal
 from ticketapi.search.services import MAX_QUERY_CHARS, search_articles
 from ticketapi.text import one_line
 from ticketapi.tickets import services as tickets
@@ -101,12 +101,16 @@ def ticket_form(typed, *, errors=None, problem=None, closed=False, status=200):
     return page, status, {"Cache-Control": "no-store"}
 
 
-@bp.errorhandler(429)
-def too_many_requests(error: HTTPException):
-    """Sent too many tickets: the form again, everything typed still there."""
+@bp.errorhandler(RateLimitExceeded)
+def too_many_requests(error: RateLimitExceeded):
+    """Sent too many tickets: the form again, everything typed still there, and when to
+    send it."""
+    refused = refusal(error, limiter)
     if request.endpoint == "portal.submit_ticket":
         problem = (
-            "You have sent many tickets in a short time: wait a few minutes, then send this one."
+            f"You have sent many tickets in a short time (at most {refused.limit}): "
+            f"send this one again {refused.when}. What you typed is still here."
         )
-        return ticket_form(forms.typed(request.form), problem=problem, status=429)
-    return error_page(HTTPError(429, headers=dict(error.get_headers())))
+        page, status, headers = ticket_form(forms.typed(request.form), problem=problem, status=429)
+        return page, status, {**headers, **refused.headers}
+    return error_page(refused)

@@ -123,20 +123,25 @@ def _own_uploads(actor: Actor, attachment_ids: list[int]) -> list[Attachment]:
     wanted = list(dict.fromkeys(attachment_ids))
     if not wanted:
         return []
+    # Locked: an upload being removed as unsent at this moment is either removed first (and
+    # missing here) or attached first (and kept by the removal).
     found = list(
         db.session.scalars(
-            select(Attachment).where(
+            select(Attachment)
+            .where(
                 Attachment.id.in_(wanted),
                 Attachment.message_id.is_(None),
                 Attachment.uploader_type == actor.kind,
                 Attachment.uploader_id == actor.id,
             )
+            .with_for_update()
         )
     )
     missing = sorted(set(wanted) - {a.id for a in found})
     if missing:
         raise Invalid(
-            f"Upload {', '.join(map(str, missing))} is not yours to attach, or was sent already.",
+            f"Upload {', '.join(map(str, missing))} is not yours to attach, was sent already, "
+            "or was removed (uploads not sent within a day are): upload the file again.",
             fields={"attachment_ids": f"unknown: {', '.join(map(str, missing))}"},
         )
     return found

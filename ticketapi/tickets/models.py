@@ -170,6 +170,10 @@ class Attachment(db.Model):
     """A file stored once by its SHA-256 in the instance folder, shown under its own name."""
 
     __tablename__ = "attachments"
+    # A user's uploads of the last hour and day (tickets/quotas.py).
+    __table_args__ = (
+        Index("ix_attachments_uploader_created", "uploader_type", "uploader_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int | None] = mapped_column(

@@ -8,7 +8,7 @@ from ticketapi import permissions as rules
 from ticketapi.errors import Forbidden, Invalid, NotFound
 from ticketapi.people.models import User
 from ticketapi.permissions import Actor
-from ticketapi.tickets import history
+from ticketapi.tickets import history, quotas
 from ticketapi.tickets.models import Ticket
 from ticketapi.tickets.services import active_agent, existing, get_ticket, user_by_email
 
@@ -55,6 +55,7 @@ def add_cc(actor: Actor, ticket_id: int, values: dict, *, now: datetime) -> Tick
     if user.id == ticket.user_id:
         raise Invalid("The requester gets every reply already.", fields={"email": "requester"})
     if user not in ticket.cc:
+        quotas.check_cc_count(actor, len(ticket.cc) + 1, field="email")
         history.record(ticket, actor, "cc_added", now=now, user_id=user.id)
         ticket.cc.append(user)
         ticket.updated_at = now

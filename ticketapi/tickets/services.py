@@ -22,7 +22,7 @@ from ticketapi.people.models import Agent, Team, User
 from ticketapi.permissions import Actor
 from ticketapi.settings import services as desk_settings
 from ticketapi.slas.models import TicketSla, TicketSlaDue
-from ticketapi.tickets import history, holds, reactions, search, search_query
+from ticketapi.tickets import history, holds, quotas, reactions, search, search_query
 from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
 from ticketapi.tickets.refs import new_ref
 from ticketapi.tickets.rendering import body_html
@@ -74,6 +74,8 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
     else:
         if not rules.can_submit_ticket(actor):
             raise Forbidden("Submitting tickets is not open to you: please contact us another way.")
+        quotas.check_new_ticket(actor, now=now)
+        quotas.check_cc_count(actor, len({e.lower() for e in values.get("cc", [])}), field="cc")
         user = _requester_for_portal(actor, values, now=now)
         source = "portal"
         team_id = desk_settings.default_team_id()  # so that someone is told of it
@@ -97,7 +99,8 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
         status_changed_at=now,
         confirmed=not held,
     )
-    ticket.cc = [user_by_email(email, now=now) for email in values.get("cc", [])]
+    # One CC a person, however often (or in whatever case) their address was given.
+    ticket.cc = list(dict.fromkeys(user_by_email(email, now=now) for email in values.get("cc", [])))
     _insert_with_unique_ref(ticket)
     routed = {"team_id": team_id} if team_id is not None else {}
     unconfirmed = {"confirmed": False} if held else {}

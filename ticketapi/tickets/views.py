@@ -290,7 +290,8 @@ def download_attachment(attachment_id: int):
     root = Path(current_app.config["INSTANCE_DIR"]) / "attachments"
     response = send_file(
         attachments.storage_path(root, attachment.sha256),
-        mimetype=attachment.content_type,
+        # Rows stored under the old blocklist are served by today's list too.
+        mimetype=attachments.served_type(attachment.content_type),
         as_attachment=True,
         download_name=attachment.filename,
         max_age=0,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.ticketapi.portal.pages import HOSTILE, page_of, text_of
@@ -241,7 +243,10 @@ def test_submissions_share_the_api_s_rate_limit_and_keep_the_text(app, world, mo
     assert codes == [303, 429]
     page = page_of(limited)
     assert limited.status_code == 429
-    assert "wait a few minutes" in text_of(page.select_one(".error-summary"))
+    problem = text_of(page.select_one(".error-summary"))
+    assert "(at most 2 a minute)" in problem
+    assert re.search(r"send this one again in \d+ seconds", problem), problem
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert field_values(page)["subject"] == "Third try"
     assert len(tickets()) == 2
 
