@@ -26,9 +26,11 @@ CASES = {
     ),
     "auth.redeem_password_reset": ("POST", "/api/v1/auth/password-reset", {"json": {}}),
     "tickets.open_ticket": ("POST", "/api/v1/tickets", {"json": {}}),
+    "tickets.confirm_ticket": ("POST", "/api/v1/tickets/1/confirm", {"json": {}}),
     "search.search": ("GET", "/api/v1/search", {"query_string": {"q": "backup"}}),
     "search.record_deflection": ("POST", "/api/v1/search/deflections", {"json": {}}),
     "portal.submit_ticket": ("POST", "/portal/tickets/new", {"data": {"subject": "Help"}}),
+    "portal_confirmation.confirm": ("POST", "/portal/tickets/confirm", {"data": {}}),
     "portal_accounts.set_password": ("POST", "/portal/password-reset", {"data": {}}),
     "portal_accounts.request_link": (
         "POST",
