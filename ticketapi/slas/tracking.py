@@ -47,11 +47,6 @@ def terms_of(sla: Sla) -> Terms:
     return Terms(sla.type, sla.target_minutes, sla.warning_minutes, schedule)
 
 
-def applies(sla: Sla, ticket: Ticket, usergroup_ids: frozenset[int]) -> bool:
-    """Every condition of the SLA matches the ticket (no conditions: every ticket)."""
-    return matcher(sla.applies_to)(ticket, usergroup_ids)
-
-
 def matcher(conditions: dict | None) -> Callable[[Ticket, frozenset[int]], bool]:
     """The SLA's conditions as one test of a ticket (and its user's usergroup ids)."""
     tests = []
