@@ -21,6 +21,11 @@ SOURCES = (("portal", 40), ("email", 35), ("agent", 10), ("api", 10), ("chat", 5
 LABELLED, FOLLOWED, COPIED = 0.15, 0.05, 0.03
 LABELS = ("billing", "bug", "feature-request", "urgent", "vip", "mobile", "export", "sso")
 AGENT_PERMISSIONS = ["tickets.view_all", "tickets.reply", "tickets.edit", "tickets.assign"]
+# (name, type, target minutes, hours): every new ticket gets both clocks.
+SLAS = (
+    ("First response", "first_response", 240, "24x7"),
+    ("Resolution", "resolution", 2880, "default"),
+)
 # Agents 16-20 see only their own, their teams', unassigned and followed tickets.
 RESTRICTED_FROM = 16
 SUBJECTS = (
@@ -245,6 +250,30 @@ def seed(app, tickets: int, rng: random.Random) -> Seeded:
             done = min(first + BATCH, tickets)
             elapsed = time.perf_counter() - started
             emit(f"  tickets {done:>9,} / {tickets:,}  ({elapsed:5.1f} s)")
+
+        # Set up as a help desk in use is: submissions go to the first team, whose members
+        # are told (a job), and two SLAs apply to every ticket. Through the ORM, so the
+        # processes' kept definitions see them (ticketapi/versions.py).
+        from ticketapi.settings.models import THE_ROW, DeskSettings
+        from ticketapi.slas.models import Sla
+
+        db.session.add(DeskSettings(id=THE_ROW, default_team_id=1, updated_at=now))
+        for name, kind, minutes, hours in SLAS:
+            db.session.add(
+                Sla(
+                    name=name,
+                    type=kind,
+                    target_minutes=minutes,
+                    warning_minutes=minutes * 3 // 4,
+                    hours_kind=hours,
+                    applies_to={},
+                    on_warning={"notify": ["agent"]},
+                    on_failure={"notify": ["team"]},
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        db.session.commit()
 
         # The ticket search index, built as `helpdesk tickets reindex` builds it.
         from ticketapi.tickets.search import rebuild

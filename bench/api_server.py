@@ -50,7 +50,7 @@ class ServerSpec:
             keep_alive=not (sync or found[3] == "-close"),
         )
 
-    def command(self, port: int) -> list[str]:
+    def command(self, port: int, app: str = "ticketapi:create_app()") -> list[str]:
         binary = Path(sys.executable).parent / "gunicorn"
         start = [str(binary)] if binary.exists() else [sys.executable, "-m", "gunicorn"]
         options = [
@@ -63,7 +63,7 @@ class ServerSpec:
         ]
         if not self.keep_alive and self.worker_class == "gthread":
             options.append("--keep-alive=0")
-        return [*start, *options, "ticketapi:create_app()"]
+        return [*start, *options, app]
 
 
 def request(port: int, method: str, path: str, token: str | None = None, body=None):
@@ -83,12 +83,14 @@ def request(port: int, method: str, path: str, token: str | None = None, body=No
 class Server:
     """gunicorn in a process group of its own, killed as a group."""
 
-    def __init__(self, spec: ServerSpec, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, spec: ServerSpec, env: dict[str, str], log: Path, app: str = "ticketapi:create_app()"
+    ) -> None:
         self.port = free_port()
         self.log_path = log
         self.log = log.open("ab")
         self.process = subprocess.Popen(
-            spec.command(self.port),
+            spec.command(self.port, app),
             cwd=ROOT,
             env=env,
             stdout=self.log,

@@ -46,6 +46,14 @@ csrf = CSRFProtect()
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_SECONDS = 30
+# Write transactions a process commits between two checkpoints of the WAL (opening a ticket
+# adds about 20 pages; SQLite's own automatic checkpoint comes every 1,000 pages).
+CHECKPOINT_EVERY_COMMITS = 50
+# Pages in the WAL past which a checkpoint finishes its work inside the write queue (the
+# WAL starts over only once a checkpoint has caught up with every commit).
+WAL_RESTART_PAGES = 4000
+# The WAL file is cut back to this size when it starts over.
+WAL_SIZE_LIMIT_BYTES = 64 * 2**20
 
 
 def init_app(app: Flask) -> None:
@@ -115,6 +123,10 @@ def _tune_sqlite(engine: Engine, synchronous: str, writers: WriterQueue) -> None
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
+        # Checkpoints run after the write lock is released (finish, below), not inside the
+        # commit that crosses SQLite's threshold, which would hold every writer waiting.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+        cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT_BYTES}")
         cursor.close()
         record.info["writer_fd"] = writers.open()
 
@@ -139,14 +151,19 @@ def _tune_sqlite(engine: Engine, synchronous: str, writers: WriterQueue) -> None
             raise
         connection.info["writer_fd_held"] = fd
 
+    commits = itertools.count(1)
+
     def finish(connection, end) -> None:
         if (fd := connection.info.pop("writer_fd_held", None)) is None:
             return
+        dbapi_connection = connection.connection.dbapi_connection
         try:
             # End the transaction now, so the queue's lock outlives SQLite's.
-            end(connection.connection.dbapi_connection)
+            end(dbapi_connection)
         finally:
             writers.release(fd)
+        if next(commits) % CHECKPOINT_EVERY_COMMITS == 0:
+            checkpoint(dbapi_connection, writers, fd)
 
     @event.listens_for(engine, "commit")
     def on_commit(connection):
@@ -155,6 +172,34 @@ def _tune_sqlite(engine: Engine, synchronous: str, writers: WriterQueue) -> None
     @event.listens_for(engine, "rollback")
     def on_rollback(connection):
         finish(connection, lambda dbapi: dbapi.rollback())
+
+
+def checkpoint(dbapi_connection, writers: WriterQueue, fd: int) -> None:
+    """Copy the WAL into the database, as far as possible without holding up writers.
+
+    A passive checkpoint takes no write lock: it copies and syncs while the other workers
+    go on committing, and only this request waits for the disk. Commits made meanwhile stay
+    in the WAL, and the WAL starts over only when a checkpoint has caught up with all of
+    them; so once it holds WAL_RESTART_PAGES, a second pass in the write queue copies the
+    few pages left (SQLite's own checkpoint would copy them all, and sync, inside a commit).
+    """
+    _busy, wal_pages, _copied = _passive_checkpoint(dbapi_connection)
+    if wal_pages > WAL_RESTART_PAGES:
+        # In the queue no commit lands meanwhile: this pass catches up with all of them,
+        # and the next writer starts the WAL over.
+        writers.acquire(fd)
+        try:
+            _passive_checkpoint(dbapi_connection)
+        finally:
+            writers.release(fd)
+
+
+def _passive_checkpoint(dbapi_connection) -> tuple[int, int, int]:
+    cursor = dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    try:
+        return tuple(cursor.fetchone())
+    finally:
+        cursor.close()
 
 
 def _writes() -> bool:

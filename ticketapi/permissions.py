@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from ticketapi.sqlhints import checked_per_row
 
 AGENT_PERMISSIONS: dict[str, str] = {
     "tickets.view_all": "See every ticket; without it an agent sees tickets assigned to them or their teams, unassigned ones and ones they follow",
@@ -202,26 +204,35 @@ may_be_told_about_ticket = agent_sees_ticket
 
 def visible_tickets(actor: Actor, ticket, followers, cc) -> ColumnElement[bool]:
     """The SQL twin of `can_view_ticket`, for list queries (`ticket` is the model class)."""
+    # The ticket's columns are tested row by row (sqlhints): SQLite would otherwise answer
+    # the OR from four indexes and sort the union. The agent's follows and the user's CCs
+    # are one list each (IN), read once per query rather than probed for every ticket.
+    ticket_id, agent_id, team_id = (
+        checked_per_row(c) for c in (ticket.id, ticket.agent_id, ticket.team_id)
+    )
     if actor.is_agent:
         if actor.has("tickets.view_all"):
             return true()
-        follows = (
-            followers.select()
-            .where(followers.c.ticket_id == ticket.id, followers.c.agent_id == actor.id)
-            .exists()
+        follows = ticket_id.in_(
+            select(followers.c.ticket_id).where(followers.c.agent_id == actor.id)
         )
         return or_(
-            ticket.agent_id == actor.id,
-            ticket.team_id.in_(actor.team_ids) if actor.team_ids else false(),
-            and_(ticket.agent_id.is_(None), ticket.team_id.is_(None)),
+            agent_id == actor.id,
+            team_id.in_(actor.team_ids) if actor.team_ids else false(),
+            and_(agent_id.is_(None), team_id.is_(None)),
             follows,
         )
     if actor.is_user:
-        copied = cc.select().where(cc.c.ticket_id == ticket.id, cc.c.user_id == actor.id).exists()
+        # The requester sees their own tickets; CCs and the organization only confirmed ones
+        # (a held submission may be someone else's words under the requester's address).
+        copied = ticket_id.in_(select(cc.c.ticket_id).where(cc.c.user_id == actor.id))
         shared = [copied]
         if actor.has("tickets.view_organization") and actor.organization_id is not None:
-            shared.append(ticket.organization_id == actor.organization_id)
-        return or_(ticket.user_id == actor.id, and_(ticket.confirmed == true(), or_(*shared)))
+            shared.append(checked_per_row(ticket.organization_id) == actor.organization_id)
+        return or_(
+            checked_per_row(ticket.user_id) == actor.id,
+            and_(checked_per_row(ticket.confirmed) == true(), or_(*shared)),
+        )
     return false()
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ticketapi import versions
 from ticketapi.extensions import db
 from ticketapi.timeutil import utcnow
 
@@ -67,6 +68,10 @@ class Usergroup(db.Model):
     # "everyone" (anonymous visitors too) and "registered" are built in.
     system_key: Mapped[str | None] = mapped_column(String(20), unique=True)
     permissions: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+# The built-in groups' permissions are kept by every process (people/services.py).
+versions.watch(Usergroup, "usergroups")
 
 
 class User(db.Model):

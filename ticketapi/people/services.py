@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from ticketapi import versions
 from ticketapi.api import MAX_ID
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
 from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
@@ -46,23 +48,48 @@ def agent_actor(agent: Agent) -> Actor:
     )
 
 
+@dataclass(frozen=True)
+class GroupGrant:
+    """What a usergroup gives its members: its name (lower-cased) and its permissions."""
+
+    name: str
+    permissions: frozenset[str]
+
+
+def _load_system_grants() -> dict[str, GroupGrant]:
+    return {
+        group.system_key: _grant(group) for group in system_usergroups(tuple(DEFAULT_USERGROUPS))
+    }
+
+
+def _grant(group: Usergroup) -> GroupGrant:
+    return GroupGrant(group.name.strip().lower(), frozenset(group.permissions or ()))
+
+
+# Every anonymous request needs "everyone", every user's "registered": kept per process
+# until an admin changes a usergroup (versions.py).
+SYSTEM_GRANTS = versions.Definitions("usergroups", _load_system_grants)
+
+
 def user_actor(user: User) -> Actor:
-    groups = [*user.usergroups, *system_usergroups(("everyone", "registered"))]
+    system = SYSTEM_GRANTS.get()
+    grants = [
+        *map(_grant, user.usergroups),
+        *(system[key] for key in ("everyone", "registered") if key in system),
+    ]
     return Actor(
         kind="user",
         id=user.id,
         name=user.name,
-        permissions=frozenset(p for group in groups for p in group.permissions or ()),
+        permissions=frozenset(p for grant in grants for p in grant.permissions),
         organization_id=user.organization_id,
-        usergroups=frozenset(group.name.strip().lower() for group in groups),
+        usergroups=frozenset(grant.name for grant in grants),
     )
 
 
 def anonymous_actor() -> Actor:
-    groups = system_usergroups(("everyone",))
-    return Actor(
-        kind="anonymous", permissions=frozenset(p for g in groups for p in g.permissions or ())
-    )
+    everyone = SYSTEM_GRANTS.get().get("everyone")
+    return Actor(kind="anonymous", permissions=everyone.permissions if everyone else frozenset())
 
 
 def system_usergroups(keys: tuple[str, ...]) -> list[Usergroup]:

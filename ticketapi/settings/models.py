@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ticketapi import versions
 from ticketapi.extensions import db
 
 #: The id of the one row.
@@ -23,3 +24,7 @@ class DeskSettings(db.Model):
     # RESTRICT backs up the service's 409: the team cannot vanish from under the setting.
     default_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="RESTRICT"))
     updated_at: Mapped[datetime | None]
+
+
+# Every process keeps the settings (settings/services.py) until the row changes.
+versions.watch(DeskSettings, "settings")

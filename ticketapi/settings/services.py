@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ticketapi import versions
 from ticketapi.errors import Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Team
@@ -37,9 +38,17 @@ def change_settings(actor: Actor, values: dict, *, now: datetime) -> DeskSetting
     return row
 
 
+def _load_default_team_id() -> int | None:
+    return db.session.scalar(select(DeskSettings.default_team_id).where(DeskSettings.id == THE_ROW))
+
+
+# Read on every submission: kept per process until an admin changes it (versions.py).
+DEFAULT_TEAM = versions.Definitions("settings", _load_default_team_id)
+
+
 def default_team_id() -> int | None:
     """The team new portal and API tickets go to, or None."""
-    return db.session.scalar(select(DeskSettings.default_team_id).where(DeskSettings.id == THE_ROW))
+    return DEFAULT_TEAM.get()
 
 
 def _the_row_locked() -> DeskSettings:

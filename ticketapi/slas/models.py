@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ticketapi import versions
 from ticketapi.extensions import db
 from ticketapi.slas.hours import Schedule, parse_clock
 from ticketapi.timeutil import utcnow
@@ -77,6 +78,11 @@ class Sla(db.Model):
     def hours(self) -> str | int:
         """The API's view: "24x7", "default", or the schedule id."""
         return self.schedule_id if self.hours_kind == "schedule" else self.hours_kind
+
+
+# Every process keeps the SLA definitions (slas/tracking.py) until one of these changes.
+versions.watch(Sla, "slas")
+versions.watch(WorkSchedule, "slas")
 
 
 class TicketSla(db.Model):

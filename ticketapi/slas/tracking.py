@@ -8,12 +8,15 @@ and loses those that no longer do; a resolved ticket keeps its clocks as they en
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ticketapi import versions
 from ticketapi.extensions import db
 from ticketapi.people.models import user_usergroups
 from ticketapi.slas.clock import Clock, Judgement, Moment, Terms, judge, replay, step
@@ -44,11 +47,6 @@ def terms_of(sla: Sla) -> Terms:
     return Terms(sla.type, sla.target_minutes, sla.warning_minutes, schedule)
 
 
-def applies(sla: Sla, ticket: Ticket, usergroup_ids: frozenset[int]) -> bool:
-    """Every condition of the SLA matches the ticket (no conditions: every ticket)."""
-    return matcher(sla.applies_to)(ticket, usergroup_ids)
-
-
 def matcher(conditions: dict | None) -> Callable[[Ticket, frozenset[int]], bool]:
     """The SLA's conditions as one test of a ticket (and its user's usergroup ids)."""
     tests = []
@@ -77,6 +75,48 @@ def active_slas() -> list[Sla]:
     return list(db.session.scalars(select(Sla).where(Sla.active.is_(True)).order_by(Sla.id)))
 
 
+@dataclass(frozen=True)
+class SlaTerms:
+    """What following a ticket needs of one SLA, read once per process (no ORM object)."""
+
+    id: int
+    active: bool
+    terms: Terms
+    applies: Callable[[Ticket, frozenset[int]], bool]
+    by_usergroup: bool
+
+
+@dataclass(frozen=True)
+class SlaBook:
+    """Every SLA, active or not (a resolved ticket keeps the clock of a retired one)."""
+
+    by_id: dict[int, SlaTerms]
+    active: tuple[SlaTerms, ...]  # by id
+
+
+def _load_slas() -> SlaBook:
+    slas = db.session.scalars(
+        select(Sla).options(selectinload(Sla.work_schedule)).order_by(Sla.id)
+    ).all()
+    book = {
+        sla.id: SlaTerms(
+            sla.id,
+            sla.active,
+            terms_of(sla),
+            matcher(sla.applies_to),
+            bool((sla.applies_to or {}).get("usergroup_ids")),
+        )
+        for sla in slas
+    }
+    return SlaBook(book, tuple(terms for terms in book.values() if terms.active))
+
+
+# Every change to an open ticket applies the SLAs: kept per process until one changes
+# (versions.py). Held until the commit, so that an SLA change and a ticket's clocks never
+# cross: the change's recompute sees this ticket, or this ticket sees the change.
+SLA_BOOK = versions.Definitions("slas", _load_slas)
+
+
 def is_open(ticket: Ticket) -> bool:
     return ticket.status != Status.RESOLVED and ticket.merged_into_id is None
 
@@ -88,12 +128,14 @@ def follow_ticket(ticket: Ticket, *, now: datetime) -> None:
             # Opened in this very change: it has no clocks yet, no need to ask the database.
             set_committed_value(ticket, "sla_rows", [])
             set_committed_value(ticket, "sla_due", None)
+        book = SLA_BOOK.get(hold=True)
         rows = {row.sla_id: row for row in ticket.sla_rows}
         if is_open(ticket):
-            _match_slas(ticket, rows, now=now)
+            _match_slas(ticket, rows, book, now=now)
         moment = Moment(now, _status(ticket), ticket.first_agent_reply_at is not None)
-        for row in rows.values():
-            terms = terms_of(row.sla)
+        for sla_id, row in rows.items():
+            known = book.by_id.get(sla_id)
+            terms = known.terms if known is not None else terms_of(row.sla)
             clock = step(terms, clock_of(row), moment)
             write(row, clock, judge(terms, clock, now), now=now)
         set_due(ticket, next_due(rows.values()))
@@ -109,11 +151,12 @@ def set_due(ticket: Ticket, due_at: datetime | None) -> None:
         ticket.sla_due.due_at = due_at
 
 
-def _match_slas(ticket: Ticket, rows: dict[int, TicketSla], *, now: datetime) -> None:
-    slas = active_slas()
-    by_usergroup = any(sla.applies_to.get("usergroup_ids") for sla in slas)
+def _match_slas(
+    ticket: Ticket, rows: dict[int, TicketSla], book: SlaBook, *, now: datetime
+) -> None:
+    by_usergroup = any(sla.by_usergroup for sla in book.active)
     usergroups = _usergroup_ids(ticket) if by_usergroup else frozenset()
-    wanted = {sla.id: sla for sla in slas if applies(sla, ticket, usergroups)}
+    wanted = {sla.id: sla for sla in book.active if sla.applies(ticket, usergroups)}
     for sla_id in [sla_id for sla_id in rows if sla_id not in wanted]:
         ticket.sla_rows.remove(rows.pop(sla_id))
     new = [sla for sla_id, sla in wanted.items() if sla_id not in rows]
@@ -123,8 +166,8 @@ def _match_slas(ticket: Ticket, rows: dict[int, TicketSla], *, now: datetime) ->
     # always applied; a brand-new ticket has no history yet and starts from now.
     moments = [] if ticket.created_at == now else history_moments(ticket)
     for sla in new:
-        row = TicketSla(sla=sla, sla_id=sla.id, actions_level=0)
-        write(row, replay(terms_of(sla), moments), None, now=now)
+        row = TicketSla(sla_id=sla.id, actions_level=0)
+        write(row, replay(sla.terms, moments), None, now=now)
         ticket.sla_rows.append(row)
         rows[sla.id] = row
 

@@ -108,7 +108,9 @@ def _confirm(ticket: Ticket, actor: Actor, *, how: str, now: datetime) -> None:
     before = reactions.Before.of(ticket)
     # Held, the ticket kept the organization its requester had; a requester the link has
     # just verified may have joined one since, and the ticket is theirs as if sent signed in.
-    organization_id = ticket.user.organization_id
+    # Read through the relationship: mark_verified may have just set it, unflushed.
+    organization = ticket.user.organization
+    organization_id = organization.id if organization is not None else None
     changes = {"by": how}
     if organization_id != ticket.organization_id:
         changes["organization_id"] = {"old": ticket.organization_id, "new": organization_id}

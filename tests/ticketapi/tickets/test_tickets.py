@@ -36,6 +36,32 @@ def test_refs_are_unique_and_unpredictable(world):
     assert len(refs) == 30
 
 
+def test_a_reference_drawn_twice_is_drawn_again(world, monkeypatch):
+    taken = submit(world).json["ref"]
+    draws = iter([taken, taken, "ZZZZ-2345"])
+    monkeypatch.setattr("ticketapi.tickets.services.new_ref", lambda: next(draws))
+    admin = world.admin()
+    response = world.post(
+        "/api/v1/tickets", admin, json={**SUBMISSION, "email": "bo@users.example", "cc": []}
+    )
+    assert response.status_code == 201, response.json
+    assert response.json["ref"] == "ZZZZ-2345"
+    # Nothing of the clashing attempts was left behind: one ticket each, with its message.
+    listed = world.get("/api/v1/tickets?include_merged=true", admin).json["items"]
+    assert sorted(t["ref"] for t in listed) == sorted([taken, "ZZZZ-2345"])
+    messages = world.get(f"/api/v1/tickets/{response.json['id']}/messages", admin).json
+    assert [m["body"] for m in messages["items"]] == [SUBMISSION["message"]]
+
+
+def test_no_free_reference_is_a_conflict_that_says_to_try_again(world, monkeypatch):
+    taken = submit(world).json["ref"]
+    monkeypatch.setattr("ticketapi.tickets.services.new_ref", lambda: taken)
+    response = submit(world, email="bo@users.example")
+    assert response.status_code == 409, response.json
+    assert "try again" in response.json["error"]["message"]
+    assert world.get("/api/v1/tickets", world.admin()).json["total"] == 1
+
+
 def test_submission_creates_an_unverified_user_once(world):
     first, second = submit(world), submit(world, name="Someone Else")
     assert first.status_code == second.status_code == 201
