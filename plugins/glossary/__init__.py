@@ -15,6 +15,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from helpdesk.publish.pelican_private import replace_source_html, source_html
+from helpdesk.publish.run import listed
 from helpdesk.publish.terms import TermMatcher
 
 from .annotate import annotate
@@ -51,7 +53,7 @@ def first_only(settings: dict) -> bool:
 
 def annotate_documents(generators) -> None:
     """Annotate every document after all are read; reuse cached annotations where possible."""
-    if not generators:
+    if not generators or not listed(generators[0].settings, __name__):
         return
     started = time.perf_counter()
     settings = generators[0].settings
@@ -84,16 +86,17 @@ def annotate_documents(generators) -> None:
     for document in documents(generators):
         if getattr(document, "glossary", True) is False:
             continue
-        key = cache.key(document._content) if cache else None
+        original = source_html(document)
+        key = cache.key(original) if cache else None
         html = cache.get(key) if cache else None
         if html is None:
-            html = annotate(document._content, matcher, first_only=once, glossary_url=url)
+            html = annotate(original, matcher, first_only=once, glossary_url=url)
             annotated += 1
             if cache:
                 cache.put(key, html)
         else:
             reused += 1
-        document._content = html
+        replace_source_html(document, html)
     if cache:
         cache.save()
     write_definitions(terms, Path(settings["OUTPUT_PATH"]) / settings["GLOSSARY_SAVE_AS"])
