@@ -194,16 +194,17 @@ class Build(Run):
         root = logging.getLogger()
         root.addHandler(self._log)
         reset_log_limits()
-        was_quiet, pelican_console.quiet = pelican_console.quiet, True
         try:
-            Pelican(settings).run()
+            # Pelican prints its own summary; the command prints ours. Captured in this thread
+            # only (rich's buffer is per thread), so another build's console is left alone.
+            with pelican_console.capture():
+                Pelican(settings).run()
         except CheckFailed:
             pass
         except Exception as exc:  # a broken template or plugin must not publish half a portal
             where = display_path(self._log.current) if self._log.current else "pelican"
             self.report.error(where, None, f"build stopped: {type(exc).__name__}: {exc}")
         finally:
-            pelican_console.quiet = was_quiet
             root.removeHandler(self._log)
             for signal, handler in handlers:
                 signal.disconnect(handler)
