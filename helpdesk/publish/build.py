@@ -15,42 +15,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican, signals
-from pelican.log import LimitFilter
 from pelican.log import console as pelican_console
 
 from helpdesk.publish.check import Summary, check
+from helpdesk.publish.pelican_private import reset_log_limits
 from helpdesk.publish.problems import Report, display_path
 from helpdesk.publish.progress import Steps
+from helpdesk.publish.run import SETTING, Run, listed
 from helpdesk.search.store import IndexStore
-from helpdesk.shared_settings import search_index_dir
-
-LOCATED = re.compile(r"^(?P<path>[^\s:]+):(?:(?P<line>\d+):)? (?P<message>.+)$", re.DOTALL)
 
 
-class WarningCapture(logging.Handler):
-    """Turn every warning or error logged during the build into a problem of the report.
+class PelicanLog(logging.Handler):
+    """Turn each warning or error Pelican logs during a build into a problem of its report.
 
-    Pelican reports problems (an image without alt text, a link it cannot resolve) only in
-    its log; a portal with any of them is not published. Messages without a location are
-    pinned to the article or page being written at the time, if any.
+    Pelican reports its own problems (an image without alt text, a link it cannot resolve)
+    only in its log; our reader and plugins report theirs to the build directly. A message
+    naming a file under content/ is pinned to that file, any other to the document being
+    written at the time, if any. Only records of the thread running this build's Pelican
+    count: another build in this process logs to the same root logger.
     """
 
     def __init__(self, report: Report, content: Path):
         super().__init__(logging.WARNING)
         self.report = report
         self.current: str | None = None
+        self.thread = threading.get_ident()
         self.content_path = re.compile(re.escape(str(content.resolve())) + r"/[^\s'\"]+")
 
-    def writing(self, sender=None, content=None, **_) -> None:
-        self.current = getattr(content, "source_path", None)
-
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().strip()
-        located = LOCATED.match(message)
-        if located and ("/" in located["path"] or "." in located["path"]):
-            line = int(located["line"]) if located["line"] else None
-            self.report.error(located["path"], line, located["message"])
+        if record.thread != self.thread:
             return
+        message = record.getMessage().strip()
         mentioned = self.content_path.search(message)
         if mentioned:
             where = display_path(mentioned.group(0))
@@ -81,56 +76,6 @@ class CheckFailed(BaseException):
     """
 
 
-def _run_pelican(settings: dict, report: Report, steps: Steps, stop=lambda: False) -> int:
-    """Run Pelican with warnings captured; return the number of files written."""
-    capture = WarningCapture(report, Path(settings["PATH"]))
-    root = logging.getLogger()
-    # Pelican drops a message it has already logged in this process; each build must see all.
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
-    reading, writing = steps.step("Reading documents"), None
-    written = 0
-
-    def read(sender, **_):
-        reading()
-        if stop():
-            raise CheckFailed
-
-    def wrote(path, **_):
-        nonlocal written, writing
-        capture.current = None  # the next message belongs to whatever is written next
-        if writing is None:
-            writing = steps.step("Writing pages")
-        written += 1
-        writing()
-        if stop():
-            raise CheckFailed
-
-    handlers = [
-        (signals.content_object_init, read),
-        (signals.content_written, wrote),
-        (signals.article_generator_write_article, capture.writing),
-        (signals.page_generator_write_page, capture.writing),
-    ]
-    for signal, handler in handlers:
-        signal.connect(handler)
-    root.addHandler(capture)
-    was_quiet, pelican_console.quiet = pelican_console.quiet, True
-    try:
-        Pelican(settings).run()
-    except CheckFailed:
-        pass
-    except Exception as exc:  # a broken template or plugin must not publish half a portal
-        where = display_path(capture.current) if capture.current else "pelican"
-        report.error(where, None, f"build stopped: {type(exc).__name__}: {exc}")
-    finally:
-        pelican_console.quiet = was_quiet
-        root.removeHandler(capture)
-        for signal, handler in handlers:
-            signal.disconnect(handler)
-    return written
-
-
 def publish(staging: Path, output: Path) -> None:
     """Swap the finished build in for the old output with renames, never a half-written folder."""
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
@@ -138,14 +83,6 @@ def publish(staging: Path, output: Path) -> None:
         output.rename(retired)
     staging.rename(output)
     shutil.rmtree(retired, ignore_errors=True)
-
-
-def search_index(settings: dict) -> IndexStore | None:
-    """The search index this build updates, if the search_index plugin is on."""
-    if "search_index" not in settings.get("PLUGINS", ()):
-        return None
-    output, configured = settings["OUTPUT_PATH"], settings.get("SEARCH_INDEX_DIR")
-    return IndexStore(search_index_dir(output, configured=configured))
 
 
 def count_documents(content: Path) -> int:
@@ -170,72 +107,133 @@ def _start_check(settings: dict) -> tuple[ProcessPoolExecutor, Future]:
     return pool, pool.submit(check_report, settings)
 
 
-def _build_with_parallel_check(
-    settings: dict, staging: Path, steps: Steps, checking: Future
-) -> BuildResult:
-    """Build while the check runs; the check's errors win and stop Pelican.
+class Build(Run):
+    """One `helpdesk build`: its check, its staging folder, its report and its search index.
 
-    Pelican uses one core; on a larger site the check then costs no wall time at all.
+    Pelican hands it to our plugins in its settings (`HELPDESK_BUILD`, see run.py): the
+    reader reports problems into its report, the search_index plugin hands it the documents.
+    It publishes the new portal and the new index generation together, or neither.
     """
-    pelican_report = Report()
 
-    def check_failed() -> bool:
-        return checking.done() and bool(checking.result()[0].errors)
+    def __init__(self, settings: dict, steps: Steps | None = None):
+        # The build's id names its staging folders; the index waits in `building-<id>`.
+        build_id = str(os.getpid())
+        super().__init__(settings, report=Report(), stage=build_id)
+        self.settings = settings
+        self.steps = steps or Steps()
+        self.output = Path(settings["OUTPUT_PATH"])
+        self.staging = self.output.with_name(f".{self.output.name}.building-{build_id}")
+        self.indexed = listed(settings, "search_index")
+        self.summary: Summary | None = None
+        self.written = 0
+        self._log: PelicanLog | None = None
+        self._reading = self._writing = None  # progress steps, started as Pelican reaches them
+        self._stop = lambda: False  # with the check in parallel: has it failed?
 
-    written = _run_pelican(
-        dict(settings, OUTPUT_PATH=str(staging)), pelican_report, steps, check_failed
-    )
-    steps.step("Finishing the content check")
-    report, summary = checking.result()
-    if not report.errors:
-        report.problems.extend(pelican_report.problems)
-    return BuildResult(report, summary, Path(settings["OUTPUT_PATH"]), written=written)
+    def run(self) -> BuildResult:
+        """Build the portal into the output folder, or leave it untouched and report why."""
+        started = time.perf_counter()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        parallel = count_documents(Path(self.settings["PATH"])) >= self.settings.get(
+            "PARALLEL_CHECK_MIN_DOCUMENTS", 100
+        )
+        if parallel:
+            pool, checking = _start_check(self.settings)
+            with pool, self.steps.running():
+                self._build_with_parallel_check(checking)
+        else:
+            with self.steps.running():
+                self._build_after_check()
+        self.abandon_index()  # a build stopped early never finished its index
+        index = IndexStore(self.index_root)
+        if not self.report.errors:
+            publish(self.staging, self.output)
+            if self.staged_index is not None:
+                index.publish(self.staged_index)
+        else:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            if self.indexed:
+                index.discard(index.building(self.stage))
+        result = BuildResult(self.report, self.summary, self.output, written=self.written)
+        result.seconds = time.perf_counter() - started
+        return result
 
+    def _build_after_check(self) -> None:
+        checked = check(self.settings, on_document=self.steps.step("Checking content"))
+        self.report, self.summary = checked.report, checked.summary()
+        if not self.report.errors:
+            self._run_pelican()
 
-def _build_after_check(settings: dict, staging: Path, steps: Steps) -> BuildResult:
-    checked = check(settings, on_document=steps.step("Checking content"))
-    result = BuildResult(checked.report, checked.summary(), Path(settings["OUTPUT_PATH"]))
-    if not checked.report.errors:
-        build_settings = dict(settings, OUTPUT_PATH=str(staging))
-        result.written = _run_pelican(build_settings, checked.report, steps)
-    return result
+    def _build_with_parallel_check(self, checking: Future) -> None:
+        """Build while the check runs; the check's errors win and stop Pelican.
+
+        Pelican uses one core; on a larger site the check then costs no wall time at all.
+        """
+        self._stop = lambda: checking.done() and bool(checking.result()[0].errors)
+        self._run_pelican()
+        self.steps.step("Finishing the content check")
+        report, self.summary = checking.result()
+        if not report.errors:
+            report.problems.extend(self.report.problems)
+        self.report = report
+
+    def _run_pelican(self) -> None:
+        """Run Pelican into the staging folder, its warnings and our plugins' problems reported."""
+        settings = dict(self.settings, OUTPUT_PATH=str(self.staging), **{SETTING: self})
+        self._log = PelicanLog(self.report, Path(settings["PATH"]))
+        self._reading = self.steps.step("Reading documents")
+        handlers = [
+            (signals.content_object_init, self._read),
+            (signals.content_written, self._wrote),
+            (signals.article_generator_write_article, self._writing_document),
+            (signals.page_generator_write_page, self._writing_document),
+        ]
+        for signal, handler in handlers:
+            signal.connect(handler)
+        root = logging.getLogger()
+        root.addHandler(self._log)
+        reset_log_limits()
+        try:
+            # Pelican prints its own summary; the command prints ours. Captured in this thread
+            # only (rich's buffer is per thread), so another build's console is left alone.
+            with pelican_console.capture():
+                Pelican(settings).run()
+        except CheckFailed:
+            pass
+        except Exception as exc:  # a broken template or plugin must not publish half a portal
+            where = display_path(self._log.current) if self._log.current else "pelican"
+            self.report.error(where, None, f"build stopped: {type(exc).__name__}: {exc}")
+        finally:
+            root.removeHandler(self._log)
+            for signal, handler in handlers:
+                signal.disconnect(handler)
+
+    # Pelican's signals reach every receiver in the process; each handler below acts only on
+    # what this build's Pelican sends (its settings carry this build).
+
+    def _read(self, content, **_) -> None:
+        if content.settings.get(SETTING) is self:
+            self._reading()
+            if self._stop():
+                raise CheckFailed
+
+    def _wrote(self, path, context=None, **_) -> None:
+        if context is None or context.get(SETTING) is not self:
+            return
+        self._log.current = None  # the next message belongs to whatever is written next
+        if self._writing is None:
+            self._writing = self.steps.step("Writing pages")
+        self.written += 1
+        self._writing()
+        if self._stop():
+            raise CheckFailed
+
+    def _writing_document(self, generator, content=None, **_) -> None:
+        if generator.settings.get(SETTING) is self:
+            self._log.current = getattr(content, "source_path", None)
 
 
 def build(settings: dict, steps: Steps | None = None) -> BuildResult:
     """Build the portal into settings["OUTPUT_PATH"], or leave it untouched and report why."""
-    steps = steps or Steps()
-    started = time.perf_counter()
-    output = Path(settings["OUTPUT_PATH"])
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.with_name(f".{output.name}.building-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    parallel = count_documents(Path(settings["PATH"])) >= settings.get(
-        "PARALLEL_CHECK_MIN_DOCUMENTS", 100
-    )
-    index, build_id = search_index(settings), str(os.getpid())
-    if index:
-        # The search_index plugin leaves its new generation here; it is served only if the
-        # whole build is published.
-        settings = dict(settings, SEARCH_INDEX_DIR=str(index.root), SEARCH_INDEX_STAGE=build_id)
-    if parallel:
-        pool, checking = _start_check(settings)
-        with pool, steps.running():
-            result = _build_with_parallel_check(settings, staging, steps, checking)
-    else:
-        with steps.running():
-            result = _build_after_check(settings, staging, steps)
-    staged_index = index.building(build_id) if index else None
-    if index:
-        from helpdesk.search.indexer import abandon_unfinished
-
-        abandon_unfinished()  # a build stopped early never finished its index
-    if result.ok:
-        publish(staging, output)
-        if staged_index and staged_index.is_dir():
-            index.publish(staged_index)
-    else:
-        shutil.rmtree(staging, ignore_errors=True)
-        if staged_index:
-            index.discard(staged_index)
-    result.seconds = time.perf_counter() - started
-    return result
+    return Build(settings, steps).run()

@@ -179,10 +179,6 @@ def start_indexing(
     )
 
 
-#: Jobs started in this process and not yet finished or abandoned.
-_running: set[IndexJob] = set()
-
-
 class IndexJob:
     """An index update under way."""
 
@@ -204,7 +200,6 @@ class IndexJob:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             self._future = self._pool.submit(write, store.root, work, build_id, processes)
-            _running.add(self)
 
     def finish(self, publish: bool = True) -> IndexResult:
         """Wait for the new generation and publish it, or leave it for the caller."""
@@ -235,16 +230,9 @@ class IndexJob:
             self.store.discard(self.store.building(self.build_id))
 
     def _close(self) -> None:
-        _running.discard(self)
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
-
-
-def abandon_unfinished() -> None:
-    """Abandon every job of this process that was started and never finished (a failed build)."""
-    for job in list(_running):
-        job.abandon()
 
 
 def write(root: Path, work: Plan, build_id: str, processes: int) -> IndexResult:

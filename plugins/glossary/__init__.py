@@ -17,6 +17,13 @@ from pathlib import Path
 
 from pelican import signals
 
+from helpdesk.publish.pelican_private import (
+    link_pattern,
+    replace_source_html,
+    set_link_pattern,
+    source_html,
+)
+from helpdesk.publish.run import listed
 from helpdesk.publish.terms import TermMatcher
 
 from .annotate import annotate
@@ -50,7 +57,7 @@ def quick_link_pattern(document) -> partial | None:
     attribute name before it fails: about 16,600 instructions an annotation, a third of what
     the plugin costs a build (docs/performance.md). It finds exactly the same links.
     """
-    pattern = type(document)._get_intrasite_link_regex(document)
+    pattern = link_pattern(document)
     if pattern.pattern.count(LINK_TAG_START) != 1 or not pattern.flags & re.VERBOSE:
         return None
     quick = pattern.pattern.replace(LINK_TAG_START, LINK_TAG_START + NOT_AN_ANNOTATION)
@@ -79,7 +86,7 @@ def first_only(settings: dict) -> bool:
 
 def annotate_documents(generators) -> None:
     """Annotate every document after all are read; reuse cached annotations where possible."""
-    if not generators:
+    if not generators or not listed(generators[0].settings, __name__):
         return
     started = time.perf_counter()
     settings = generators[0].settings
@@ -115,18 +122,19 @@ def annotate_documents(generators) -> None:
             continue
         if links is None:
             links = quick_link_pattern(document) or False
-        key = cache.key(document._content) if cache else None
+        original = source_html(document)
+        key = cache.key(original) if cache else None
         html = cache.get(key) if cache else None
         if html is None:
-            html = annotate(document._content, matcher, first_only=once, glossary_url=url)
+            html = annotate(original, matcher, first_only=once, glossary_url=url)
             annotated += 1
             if cache:
                 cache.put(key, html)
         else:
             reused += 1
-        if links and html is not document._content:
-            document._get_intrasite_link_regex = links
-        document._content = html
+        if links and html is not original:
+            set_link_pattern(document, links)
+        replace_source_html(document, html)
     if cache:
         cache.save()
     write_definitions(terms, Path(settings["OUTPUT_PATH"]) / settings["GLOSSARY_SAVE_AS"])

@@ -52,6 +52,8 @@ EXCLUDED_NAME = re.compile(r"<(" + "|".join(sorted(EXCLUDED)) + r")\b", re.IGNOR
 ANNOTATED = re.compile(r"""\bdata-glossary\s*=\s*["']?([^"'\s>]+)""")
 TAG_NAME = re.compile(r"<([a-zA-Z][\w:.-]*)")
 TAG_REST = re.compile(r"(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>")
+#: Compiled patterns by tag name. Process-wide on purpose: a pattern depends on the name only,
+#: so every build may share them; nothing of one build's content is kept here.
 _END_TAGS: dict[str, re.Pattern] = {}
 #: The same, for the text path (see the module's docstring): the tag pattern, and character
 #: references only where the fragment has an `&` (a pattern that starts with one literal `<`
@@ -133,6 +135,8 @@ def layout(html: str) -> Layout:
     )
 
 
+#: Start tags by glossary: a memo of a pure function, not state a build shares. Each build
+#: makes its own TermMatcher, and its entry goes with it (weak keys).
 _OPENING_TAGS: WeakKeyDictionary[TermMatcher, dict[str, list[str]]] = WeakKeyDictionary()
 
 

@@ -9,6 +9,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from helpdesk.publish import context as portal_context
+from helpdesk.publish.run import listed
 
 from . import highlight, knowledgebase, sitemap
 from .downloads import DownloadsGenerator
@@ -31,16 +32,29 @@ class SiteFilesGenerator(Generator):
 
 
 def add_reader(readers) -> None:
-    for extension in FrontMatterReader.file_extensions:
-        readers.reader_classes[extension] = FrontMatterReader
+    if listed(readers.settings, __name__):
+        for extension in FrontMatterReader.file_extensions:
+            readers.reader_classes[extension] = FrontMatterReader
 
 
 def add_generators(pelican):
+    if not listed(pelican.settings, __name__):
+        return []
     return [NewsGenerator, DownloadsGenerator, GlossaryPageGenerator, SiteFilesGenerator]
+
+
+def keep_restricted_out(generator) -> None:
+    if listed(generator.settings, __name__):
+        knowledgebase.keep_restricted_out(generator)
+
+
+def organise(generator) -> None:
+    if listed(generator.settings, __name__):
+        knowledgebase.organise(generator)
 
 
 def register():
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)
-    signals.article_generator_pretaxonomy.connect(knowledgebase.keep_restricted_out)
-    signals.article_generator_finalized.connect(knowledgebase.organise)
+    signals.article_generator_pretaxonomy.connect(keep_restricted_out)
+    signals.article_generator_finalized.connect(organise)

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from pathlib import Path
 
-from pelican.contents import Content, Page
+from pelican.contents import Page
 from pelican.generators import Generator
 
+from helpdesk.publish import run as portal_run
+from helpdesk.publish.pelican_private import settings_named
 from helpdesk.publish.problems import display_path
 
 from .news import read_documents
 
-logger = logging.getLogger(__name__)
 UNITS = ("bytes", "KB", "MB", "GB")
 
 
 class Download(Page):
     default_template = "download"
 
-    def _expand_settings(self, key: str) -> str:
-        return Content._expand_settings(self, key, "download")
+    _expand_settings = settings_named("download")  # DOWNLOAD_URL, DOWNLOAD_SAVE_AS
 
 
 def human_size(size: int) -> str:
@@ -34,15 +33,14 @@ def human_size(size: int) -> str:
     return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
 
 
-def describe_file(download: Download, files_dir: Path, files_url: str) -> bool:
+def describe_file(download: Download, files_dir: Path, files_url: str, run: portal_run.Run) -> bool:
     """Attach the file's size, digest and URL to the download; False when the file is missing."""
     path = files_dir / download.metadata["file"]
     if not path.is_file():
-        logger.error(
-            "%s: download file '%s' not found in %s",
-            display_path(download.source_path),
-            download.metadata["file"],
-            display_path(files_dir),
+        run.problem(
+            download.source_path,
+            None,
+            f"download file '{download.metadata['file']}' not found in {display_path(files_dir)}",
         )
         return False
     with path.open("rb") as handle:
@@ -61,7 +59,8 @@ class DownloadsGenerator(Generator):
         files = self.settings["DOWNLOAD_FILES_PATH"]
         documents = read_documents(self, self.settings["DOWNLOAD_PATHS"], Download, exclude=[files])
         files_dir = Path(self.path) / files
-        self.downloads = [d for d in documents if describe_file(d, files_dir, files)]
+        run = portal_run.current(self.settings)
+        self.downloads = [d for d in documents if describe_file(d, files_dir, files, run)]
         self.downloads.sort(key=lambda d: d.title.casefold())
         self.context["downloads"] = self.downloads
 

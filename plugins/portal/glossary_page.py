@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import string
 from itertools import groupby
 from pathlib import Path
@@ -10,10 +9,10 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from helpdesk.publish import glossary
+from helpdesk.publish import run as portal_run
 from helpdesk.publish.problems import Report
 from helpdesk.publish.terms import TermMatcher
 
-logger = logging.getLogger(__name__)
 OTHER = "#"
 
 
@@ -46,8 +45,9 @@ class GlossaryPageGenerator(Generator):
         report = Report()
         path = Path(self.settings["GLOSSARY_FILE"])
         loaded = glossary.load(path, report, self.settings["SLUG_REGEX_SUBSTITUTIONS"])
-        for problem in report.errors:
-            logger.error("%s", problem.format())
+        run = portal_run.current(self.settings)
+        for problem in report.errors:  # its warnings are `helpdesk check`'s to show
+            run.problem(problem.path, problem.line, problem.message)
         self.groups = letter_groups(loaded.terms)
         self.see_also = see_also(loaded.terms)
         self.context["glossary_terms"] = loaded.terms

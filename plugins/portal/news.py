@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 from operator import attrgetter
 from pathlib import Path
 
-from pelican.contents import Article, Content
+from pelican.contents import Article
 from pelican.generators import Generator
 
-from helpdesk.publish.problems import ContentError, display_path
-
-logger = logging.getLogger(__name__)
+from helpdesk.publish import run as portal_run
+from helpdesk.publish.pelican_private import mark_unreadable, settings_named
+from helpdesk.publish.problems import ContentError
 
 
 class NewsPost(Article):
     default_template = "news_post"
 
-    def _expand_settings(self, key: str) -> str:
-        return Content._expand_settings(self, key, "news")
+    _expand_settings = settings_named("news")  # NEWS_URL, NEWS_SAVE_AS
 
 
 def read_documents(generator: Generator, paths, content_class, exclude=()) -> list:
@@ -33,16 +31,17 @@ def read_documents(generator: Generator, paths, content_class, exclude=()) -> li
                 context=generator.context,
             )
         except ContentError:
-            # The reader logged the problem with its file and line; the build fails on it.
-            generator._add_failed_source_path(name)
+            # The reader reported the problem with its file and line; the build fails on it.
+            mark_unreadable(generator, name)
             continue
         except Exception as exc:  # as Pelican's own generators do: report, skip, go on
-            where = display_path(Path(generator.path, name))
-            logger.error("%s: could not be read: %s: %s", where, type(exc).__name__, exc)
-            generator._add_failed_source_path(name)
+            portal_run.current(generator.settings).problem(
+                Path(generator.path, name), None, f"could not be read: {type(exc).__name__}: {exc}"
+            )
+            mark_unreadable(generator, name)
             continue
         if not document.is_valid():
-            generator._add_failed_source_path(name)
+            mark_unreadable(generator, name)
             continue
         generator.add_source_path(document)
         generator.add_static_links(document)

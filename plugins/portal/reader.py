@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import ClassVar
 
@@ -10,8 +9,9 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 
 from helpdesk.publish import frontmatter
+from helpdesk.publish import run as portal_run
 from helpdesk.publish.frontmatter import ARTICLE
-from helpdesk.publish.problems import ContentError, Report, display_path
+from helpdesk.publish.problems import ContentError, Report
 from helpdesk.publish.rendering import site_markdown
 from helpdesk.publish.sources import (
     CategoryInfo,
@@ -20,8 +20,6 @@ from helpdesk.publish.sources import (
     section_paths,
     slug_of,
 )
-
-logger = logging.getLogger(__name__)
 
 
 class FrontMatterReader(BaseReader):
@@ -57,8 +55,8 @@ class FrontMatterReader(BaseReader):
         return self._md.reset().convert(text)
 
     def _fail(self, path: str, line: int | None, message: str):
-        where = f"{display_path(path)}:{line}" if line else display_path(path)
-        logger.error("%s: %s", where, message)
+        # Straight into the build's report; under plain `pelican`, into Pelican's log.
+        portal_run.current(self.settings).problem(path, line, message)
         raise ContentError(line, message)
 
     def _parse(self, source_path: str, section: str) -> tuple[str, dict]:

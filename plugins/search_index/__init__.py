@@ -7,32 +7,26 @@ Settings:
   HELPDESK_SEARCH_INDEX wins over it, as it does for the ticketapi that reads the index
   (helpdesk/shared_settings.py).
 * SEARCH_INDEX_FULL: True indexes everything again; by default only changed documents are.
-* SEARCH_INDEX_STAGE: set by `helpdesk build`, which publishes the new index only when the
-  whole build succeeds; plain `pelican` publishes it at the end of its run.
 
-The work is done by `helpdesk.search`; this module only hands it the documents.
+The plugin hands the documents to the run Pelican is doing (helpdesk/publish/run.py), which
+writes the index with `helpdesk.search`: under `helpdesk build` the new generation is
+published only when the whole build succeeds; plain `pelican` publishes it at the end of its
+run.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from pelican import signals
 
-from helpdesk.search.indexer import Document, start_indexing
-from helpdesk.shared_settings import search_index_dir
+from helpdesk.publish import run as portal_run
+from helpdesk.publish.pelican_private import source_html
+from helpdesk.search.indexer import Document
 
 logger = logging.getLogger(__name__)
 #: Where each generator keeps its documents, and their section when the reader set none.
 DOCUMENT_LISTS = {"articles": "article", "news": "news", "downloads": "download", "pages": "page"}
-#: The index update started when the documents were read, finished when Pelican is done.
-_job: dict = {}
-
-
-def index_dir(settings: dict) -> Path:
-    """HELPDESK_SEARCH_INDEX, else SEARCH_INDEX_DIR, else beside the output: as the ticketapi."""
-    return search_index_dir(settings["OUTPUT_PATH"], configured=settings.get("SEARCH_INDEX_DIR"))
 
 
 def to_document(content, section: str) -> Document:
@@ -45,7 +39,7 @@ def to_document(content, section: str) -> Document:
         url="/" + content.url.lstrip("/"),
         title=str(content.title),
         section=section,
-        body=content._content or "",  # before link rewriting: only the text is indexed
+        body=source_html(content),  # before link rewriting: only the text is indexed
         summary=content.metadata.get("summary", "") or "",
         tags=tuple(str(tag) for tag in getattr(content, "tags", None) or ()),
         category=category.slug if category else "",
@@ -77,37 +71,33 @@ def full_rebuild(settings: dict) -> bool:
 
 
 def start_index(generators) -> None:
-    """Start indexing once every document is read: a large batch is written as pages are."""
-    _job.clear()
-    if not generators:
+    """Hand every document to the run once all are read: a large batch is written as pages are."""
+    if not generators or not portal_run.listed(generators[0].settings, __name__):
         return
     settings = generators[0].settings
-    folder = index_dir(settings)
+    run = portal_run.current(settings)
     try:
-        _job["job"] = start_indexing(
-            folder,
-            collect(generators),
-            full=full_rebuild(settings),
-            build_id=settings.get("SEARCH_INDEX_STAGE"),
-        )
+        run.start_index(collect(generators), full=full_rebuild(settings))
     except Exception as exc:
-        logger.error("search index in %s not updated: %s: %s", folder, type(exc).__name__, exc)
-    _job["publish"] = settings.get("SEARCH_INDEX_STAGE") is None
+        logger.error(
+            "search index in %s not updated: %s: %s", run.index_root, type(exc).__name__, exc
+        )
 
 
 def finish_index(pelican) -> None:
-    """Once every page is written, wait for the index and publish it (plain `pelican`)."""
-    job = _job.pop("job", None)
-    if job is None:
+    """Once every page is written, wait for the index (plain `pelican` publishes it then)."""
+    if not portal_run.listed(pelican.settings, __name__):
         return
+    run = portal_run.current(pelican.settings)
     try:
-        result = job.finish(publish=_job.pop("publish", True))
+        result = run.finish_index()
     except Exception as exc:
         logger.error(
-            "search index in %s not updated: %s: %s", job.store.root, type(exc).__name__, exc
+            "search index in %s not updated: %s: %s", run.index_root, type(exc).__name__, exc
         )
         return
-    logger.info("search index: %s", result.describe())
+    if result is not None:
+        logger.info("search index: %s", result.describe())
 
 
 def register():

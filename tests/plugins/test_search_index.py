@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import shutil
+
+import pytest
 from pelican import Pelican
 
 from helpdesk import ENGINE_ROOT
@@ -106,8 +110,33 @@ def test_a_build_stopped_while_a_large_index_is_written_publishes_neither(
     (theme / "templates" / "index.html").write_text("{{ missing_filter | nope }}", encoding="utf-8")
     result = build(settings_for(site.root, THEME=str(theme)))
     assert not result.ok
-    assert indexer._running == set()
+    assert multiprocessing.active_children() == [], "the index writer's process has ended"
     index = site.root / "search-index"
     assert not index.exists() or [p.name for p in index.iterdir()] == []
     assert build(settings_for(site.root)).ok
     assert urls(search(open_reader(index), "launched")) == ["/news/launch/"]
+
+
+def test_a_devserver_rebuild_after_a_failed_run_abandons_its_unfinished_index(
+    site, settings_for, tmp_path, monkeypatch
+):
+    from helpdesk.search import indexer
+
+    monkeypatch.setattr(indexer, "MULTIPROCESS_MIN_DOCUMENTS", 1)  # written by another process
+    theme = tmp_path / "theme"
+    shutil.copytree(ENGINE_ROOT / "theme", theme)
+    home = theme / "templates" / "index.html"
+    working = home.read_text(encoding="utf-8")
+    home.write_text("{{ missing_filter | nope }}", encoding="utf-8")
+    # `make devserver` keeps one Pelican and runs it again after each change.
+    pelican = Pelican(settings_for(site.root, THEME=str(theme)))
+    with pytest.raises(Exception, match="nope"):
+        pelican.run()  # stops while the index is written, before it is finished
+    home.write_text(working, encoding="utf-8")
+    site({"content/pages/about.md": "---\ntitle: About\n---\n\nAbout our kayaks.\n"})
+    pelican.run()
+    assert multiprocessing.active_children() == [], "the first run's writer has ended"
+    index = site.root / "search-index"
+    reader = open_reader(index)
+    assert urls(search(reader, "kayaks")) == ["/about/"]
+    assert sorted(p.name for p in index.iterdir()) == ["CURRENT", reader.generation.name]
