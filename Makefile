@@ -9,6 +9,8 @@ DEVPORT ?= 8000
 # The ticketapi suite runs here too when it answers (trust auth, an expendable database).
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# The PostgreSQL run, beside the SQLite one, keeps its queue in a Redis database of its own.
+REDIS_TEST_URL_PG ?= redis://127.0.0.1:6379/14
 CONTENT ?= content
 OUTPUT ?= output
 SETTINGS ?= pelicanconf.py
@@ -70,26 +72,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: install system-deps node-deps lint
-	@if $(BIN)/python -c 'import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()' \
-		"$(REDIS_TEST_URL)" 2>/dev/null; then \
-		echo "Redis answers at $(REDIS_TEST_URL): the shared rate-limit test runs against it"; \
-		export HELPDESK_TEST_REDIS_URL="$(REDIS_TEST_URL)"; \
-	else \
-		echo "Redis does not answer at $(REDIS_TEST_URL): its one test is skipped"; \
-	fi; \
-	pg=""; if $(BIN)/python -c 'import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
-		"$(PG_TEST_URL:postgresql+psycopg://%=postgresql://%)" 2>/dev/null; then \
-		pg=yes; echo "PostgreSQL answers at $(PG_TEST_URL): the scale-out test runs on it" \
-			"(in a database of its own), then the ticketapi suite"; \
-		export HELPDESK_TEST_POSTGRES_URL="$(PG_TEST_URL)"; \
-	fi; \
-	$(BIN)/pytest || exit 1; \
-	if [ -n "$$pg" ]; then \
-		HELPDESK_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest tests/ticketapi; \
-	else \
-		echo "PostgreSQL does not answer at $(PG_TEST_URL): ran on SQLite only, without the" \
-			"scale-out test (set PG_TEST_URL to use another server)"; \
-	fi
+	BIN=$(BIN) PG_TEST_URL="$(PG_TEST_URL)" REDIS_TEST_URL="$(REDIS_TEST_URL)" \
+		REDIS_TEST_URL_PG="$(REDIS_TEST_URL_PG)" scripts/run-tests
 
 bench: install
 	$(BIN)/python bench/build.py
@@ -103,4 +87,4 @@ screenshots: install system-deps
 	$(BIN)/python scripts/screenshots.py $(OUTPUT) docs/screenshots
 
 clean:
-	rm -rf $(OUTPUT) .pytest_cache .ruff_cache
+	rm -rf $(OUTPUT) .pytest_cache .ruff_cache .pytest-postgresql.log
