@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from ticketapi import config as configuration
 from ticketapi import errors, extensions, http_headers, json_body, rate_limits
-from ticketapi.api import MAX_ID
+from ticketapi.core.ids import MAX_ID
 from ticketapi.errors import NotFound
 
 API_TITLE = "Helpdesk API"

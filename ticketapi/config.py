@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpdesk import shared_settings
-from helpdesk.shared_settings import ConfigError
 from ticketapi import rate_limits
+from ticketapi.core.errors import ConfigError
 
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"

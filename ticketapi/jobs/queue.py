@@ -18,6 +18,7 @@ from huey import RedisHuey, SqliteHuey
 from huey.api import Huey, Task, TaskWrapper
 from huey.signals import SIGNAL_ERROR
 
+from ticketapi.core.errors import PermanentError
 from ticketapi.jobs.runs import run_once
 from ticketapi.timeutil import utcnow
 
@@ -39,10 +40,6 @@ JOB_MODULES = (
     "ticketapi.slas.recompute",
     "ticketapi.tickets.unsent_uploads",
 )
-
-
-class PermanentError(Exception):
-    """Raised by a job when trying again cannot help: it is kept as failed at once."""
 
 
 @dataclass(frozen=True)

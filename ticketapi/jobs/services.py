@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import Select, select
 
 from ticketapi import permissions
-from ticketapi.errors import Conflict, Forbidden, NotFound
+from ticketapi.core.access import require
+from ticketapi.core.transactions import commit
+from ticketapi.errors import Conflict, NotFound
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob
 from ticketapi.jobs.outbox import enqueue_after_commit
@@ -39,23 +41,21 @@ def record_failure(
         last_failed_at=now,
     )
     db.session.add(failed)
-    db.session.commit()
+    commit()
     return failed
 
 
-def _require_admin(actor: Actor) -> None:
-    if not permissions.can_manage_jobs(actor):
-        raise Forbidden("Only admins see and retry failed jobs.")
+ADMINS_ONLY = "Only admins see and retry failed jobs."
 
 
 def failed_jobs_query(actor: Actor) -> Select:
-    _require_admin(actor)
+    require(permissions.can_manage_jobs, actor, None, ADMINS_ONLY)
     return select(FailedJob).order_by(FailedJob.last_failed_at.desc(), FailedJob.id.desc())
 
 
 def retry_failed_job(actor: Actor, failed_job_id: int, *, now: datetime) -> FailedJob:
     """Queue a failed job again with its arguments once the retry commits; retries start afresh."""
-    _require_admin(actor)
+    require(permissions.can_manage_jobs, actor, None, ADMINS_ONLY)
     # The row lock makes two admins' retries at once queue the job once (PostgreSQL).
     failed = db.session.get(FailedJob, failed_job_id, with_for_update=True, populate_existing=True)
     if failed is None:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.outbox import enqueue_after_commit
 from ticketapi.jobs.queue import job
@@ -124,7 +125,7 @@ def send_routed(
         )
     for agent, audience in recipients(ticket, audiences, actor_agent_id=by_agent_id):
         _send(ticket, agent.email, notices[audience.preference], audience.reason)
-    db.session.commit()
+    commit()
 
 
 @job("notifications.user_reply", once=True)
@@ -145,7 +146,7 @@ def send_user_reply(ticket_id: int, message_id: int) -> None:
     notice = compose.user_replied(ticket, message)
     for agent, audience in recipients(ticket, audiences):
         _send(ticket, agent.email, notice, audience.reason)
-    db.session.commit()
+    commit()
 
 
 def sla_crossed(ticket: Ticket, sla: Sla, state: str, targets: list[str], *, now: datetime) -> None:

@@ -7,17 +7,17 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 
 from ticketapi.auth.credentials import end_credentials
+from ticketapi.core.access import require
+from ticketapi.core.rows import get_or_404
 from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, Team
 from ticketapi.people.services import (
     checked_permissions,
     ensure_unique,
-    get_or_404,
     named,
     new_password_hash,
     normalize_email,
-    require,
 )
 from ticketapi.permissions import AGENT_PERMISSIONS, Actor, can_manage_agents, is_agent
 from ticketapi.settings.services import default_team_id
@@ -27,17 +27,17 @@ from ticketapi.tickets.status import Status
 
 
 def agents_query(actor: Actor) -> Select:
-    require(is_agent, actor, "Only agents can list agents.")
+    require(is_agent, actor, None, "Only agents can list agents.")
     return select(Agent).order_by(Agent.id)
 
 
 def get_agent(actor: Actor, agent_id: int) -> Agent:
-    require(is_agent, actor, "Only agents can see agents.")
+    require(is_agent, actor, None, "Only agents can see agents.")
     return get_or_404(Agent, agent_id, "agent")
 
 
 def create_agent(actor: Actor, values: dict, *, now: datetime) -> Agent:
-    require(can_manage_agents, actor, "Only admins can add agents.")
+    require(can_manage_agents, actor, None, "Only admins can add agents.")
     email = normalize_email(values["email"])
     ensure_unique(Agent, Agent.email == email, "email", f"An agent already has the address {email}")
     agent = Agent(email=email, name=values["name"], created_at=now)
@@ -51,7 +51,7 @@ def update_agent(
     """Change an agent (admins). A new password ends the agent's sign-ins, but for an admin
     changing their own, the token `keep_token_id` that did it; deactivation ends every
     credential, API keys included."""
-    require(can_manage_agents, actor, "Only admins can change agents.")
+    require(can_manage_agents, actor, None, "Only admins can change agents.")
     agent = get_or_404(Agent, agent_id, "agent")
     if actor.is_agent_id(agent.id) and values.get("is_admin") is False:
         raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
@@ -113,17 +113,17 @@ def _apply_agent_changes(agent: Agent, values: dict) -> Agent:
 
 
 def teams_query(actor: Actor) -> Select:
-    require(is_agent, actor, "Only agents can list teams.")
+    require(is_agent, actor, None, "Only agents can list teams.")
     return select(Team).order_by(Team.name, Team.id)
 
 
 def get_team(actor: Actor, team_id: int) -> Team:
-    require(is_agent, actor, "Only agents can see teams.")
+    require(is_agent, actor, None, "Only agents can see teams.")
     return get_or_404(Team, team_id, "team")
 
 
 def save_team(actor: Actor, values: dict, team_id: int | None = None) -> Team:
-    require(can_manage_agents, actor, "Only admins can change teams.")
+    require(can_manage_agents, actor, None, "Only admins can change teams.")
     team = Team() if team_id is None else get_or_404(Team, team_id, "team")
     if "name" in values and values["name"] != team.name:
         ensure_unique(Team, Team.name == values["name"], "name", "A team has that name")
@@ -137,7 +137,7 @@ def save_team(actor: Actor, values: dict, team_id: int | None = None) -> Team:
 
 def delete_team(actor: Actor, team_id: int) -> None:
     """Delete a team nothing depends on; its resolved tickets keep their history, no team."""
-    require(can_manage_agents, actor, "Only admins can delete teams.")
+    require(can_manage_agents, actor, None, "Only admins can delete teams.")
     team = get_or_404(Team, team_id, "team")
     if default_team_id() == team.id:
         raise Conflict(

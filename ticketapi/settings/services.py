@@ -8,22 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ticketapi import versions
+from ticketapi.core.access import require
 from ticketapi.errors import Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Team
-from ticketapi.people.services import require
 from ticketapi.permissions import Actor, can_change_settings, can_view_settings
 from ticketapi.settings.models import THE_ROW, DeskSettings
 
 
 def get_settings(actor: Actor) -> DeskSettings:
-    require(can_view_settings, actor, "Only agents can see the help desk's settings.")
+    require(can_view_settings, actor, None, "Only agents can see the help desk's settings.")
     return db.session.get(DeskSettings, THE_ROW) or DeskSettings(id=THE_ROW)
 
 
 def change_settings(actor: Actor, values: dict, *, now: datetime) -> DeskSettings:
     """Change the settings named in `values`; an unknown team is a 422 naming the field."""
-    require(can_change_settings, actor, "Only admins can change the help desk's settings.")
+    require(can_change_settings, actor, None, "Only admins can change the help desk's settings.")
     row = _the_row_locked()
     if "default_team_id" in values:
         team_id = values["default_team_id"]

@@ -14,6 +14,7 @@ from datetime import datetime
 from huey import crontab
 from sqlalchemy import select
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import job
 from ticketapi.notifications import events as notifications
@@ -53,7 +54,7 @@ def run_check(*, now: datetime) -> int:
     """Move every due clock to its state at `now` and run its actions; return how many."""
     checked = 0
     while batch := due_clocks(now):
-        db.session.commit()  # the finding query's read transaction ends here
+        commit()  # the finding query's read transaction ends here
         moved = sum(check_one(ticket_id, sla_id, now=now) for ticket_id, sla_id in batch)
         checked += moved
         # A short batch was the last; a batch where nothing moved (every clock failing, and
@@ -81,7 +82,7 @@ def check_one(ticket_id: int, sla_id: int, *, now: datetime) -> int:
         done_level, row.actions_level = row.actions_level, max(row.actions_level, judgement.level)
         if judgement.level > done_level:
             run_actions(ticket, row.sla, judgement.state, now=now)
-        db.session.commit()
+        commit()
         return 1
     except Exception:
         db.session.rollback()

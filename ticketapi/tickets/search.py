@@ -29,6 +29,7 @@ from sqlalchemy import (
     text,
 )
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.people.models import User
 from ticketapi.tickets.models import Message, Ticket
@@ -294,7 +295,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> Rebuilt:
                 document.add(body, note=note)
                 summary.messages += 1
         _write(list(documents.values()))
-        db.session.commit()
+        commit()
         before, summary.tickets = summary.tickets, summary.tickets + len(heads)
         if progress and (summary.tickets // PROGRESS_EVERY > before // PROGRESS_EVERY):
             progress(summary.tickets, total)
@@ -302,7 +303,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> Rebuilt:
     summary.removed = db.session.execute(
         text(f"DELETE FROM ticket_search WHERE {key} NOT IN (SELECT id FROM tickets)")
     ).rowcount
-    db.session.commit()
+    commit()
     if progress and summary.tickets % PROGRESS_EVERY:
         progress(summary.tickets, total)
     summary.seconds = time.perf_counter() - started
