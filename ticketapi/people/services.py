@@ -15,6 +15,7 @@ from ticketapi.core.access import require
 from ticketapi.core.rows import get_or_404
 from ticketapi.errors import Conflict, Invalid, NotFound
 from ticketapi.extensions import db
+from ticketapi.people import events
 from ticketapi.people.models import Agent, Organization, OrganizationDomain, User, Usergroup
 from ticketapi.permissions import (
     DEFAULT_USERGROUPS,
@@ -301,9 +302,7 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
         user.email_verified_at = None
     db.session.flush()
     if (user.name, user.email) != requester:
-        from ticketapi.tickets import search  # tickets build on people, not the reverse
-
-        search.requester_changed(user)
+        events.user_changed.publish(user)
     return user
 
 

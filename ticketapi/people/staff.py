@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from ticketapi.auth.credentials import end_credentials
 from ticketapi.core.access import require
 from ticketapi.core.rows import get_or_404
 from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
+from ticketapi.people import events
 from ticketapi.people.models import Agent, Team
 from ticketapi.people.services import (
     checked_permissions,
@@ -20,10 +21,6 @@ from ticketapi.people.services import (
     normalize_email,
 )
 from ticketapi.permissions import AGENT_PERMISSIONS, Actor, can_manage_agents, is_agent
-from ticketapi.settings.services import default_team_id
-from ticketapi.slas.models import Sla
-from ticketapi.tickets.models import Ticket
-from ticketapi.tickets.status import Status
 
 
 def agents_query(actor: Actor) -> Select:
@@ -139,35 +136,6 @@ def delete_team(actor: Actor, team_id: int) -> None:
     """Delete a team nothing depends on; its resolved tickets keep their history, no team."""
     require(can_manage_agents, actor, None, "Only admins can delete teams.")
     team = get_or_404(Team, team_id, "team")
-    if default_team_id() == team.id:
-        raise Conflict(
-            f"New tickets from the portal and the API go to {team.name} (default_team_id in "
-            "/api/v1/settings): choose another team there, or null, first.",
-            extra={"setting": "default_team_id"},
-        )
-    open_tickets = db.session.scalar(
-        select(func.count())
-        .select_from(Ticket)
-        .where(Ticket.team_id == team.id, Ticket.status != Status.RESOLVED.value)
-    )
-    if open_tickets:
-        raise Conflict(
-            f"{team.name} still has {open_tickets} open ticket(s): move them to another team "
-            f"first (GET /api/v1/tickets?team_id={team.id}&status=awaiting_agent,"
-            "awaiting_user,pending).",
-            extra={"open_tickets": open_tickets},
-        )
-    if slas := sorted(sla.name for sla in db.session.scalars(select(Sla)) if _names(sla, team)):
-        raise Conflict(
-            f"The team is named by the SLAs {', '.join(slas)}: change those SLAs first.",
-            extra={"slas": slas},
-        )
+    # The settings, tickets and SLAs that still depend on it refuse (Conflict).
+    events.team_deleting.publish(team)
     db.session.delete(team)
-
-
-def _names(sla: Sla, team: Team) -> bool:
-    """Whether an SLA applies to the team or moves tickets to it."""
-    return team.id in (sla.applies_to or {}).get("team_ids", []) or team.id in {
-        (sla.on_warning or {}).get("assign_team_id"),
-        (sla.on_failure or {}).get("assign_team_id"),
-    }

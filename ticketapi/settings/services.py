@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ticketapi import versions
 from ticketapi.core.access import require
-from ticketapi.errors import Invalid
+from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Team
 from ticketapi.permissions import Actor, can_change_settings, can_view_settings
@@ -64,3 +64,13 @@ def _the_row_locked() -> DeskSettings:
         except IntegrityError:
             row = db.session.scalar(query)
     return row
+
+
+def refuse_deleting_default_team(team: Team) -> None:
+    """Subscribed to people's team_deleting: submissions must not lose their team."""
+    if default_team_id() == team.id:
+        raise Conflict(
+            f"New tickets from the portal and the API go to {team.name} (default_team_id in "
+            "/api/v1/settings): choose another team there, or null, first.",
+            extra={"setting": "default_team_id"},
+        )

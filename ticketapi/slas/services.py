@@ -238,3 +238,20 @@ def _unique_name(model, name: str, own_id: int | None, what: str) -> str:
             fields={"name": "already in use"},
         )
     return name
+
+
+def refuse_deleting_named_team(team: Team) -> None:
+    """Subscribed to people's team_deleting: an SLA that names the team must change first."""
+    if slas := sorted(sla.name for sla in db.session.scalars(select(Sla)) if _names(sla, team)):
+        raise Conflict(
+            f"The team is named by the SLAs {', '.join(slas)}: change those SLAs first.",
+            extra={"slas": slas},
+        )
+
+
+def _names(sla: Sla, team: Team) -> bool:
+    """Whether an SLA applies to the team or moves tickets to it."""
+    return team.id in (sla.applies_to or {}).get("team_ids", []) or team.id in {
+        (sla.on_warning or {}).get("assign_team_id"),
+        (sla.on_failure or {}).get("assign_team_id"),
+    }

@@ -10,8 +10,10 @@ apart, so a user's search can leave internal notes out:
     public messages               public_text     C
     internal notes                note_text       D
 
-The services call in here inside their own transaction (tickets/reactions.py, merge.py,
-delete), so the index changes with the ticket or not at all. No database triggers: opening
+The index subscribes to the ticket services' events (tickets/events.py: opened, changed,
+message posted, messages moved by a merge, deleted) and to a requester's new name or address
+(people/events.py), and is written inside their transaction, so it changes with the ticket
+or not at all. No database triggers: opening
 a ticket writes its entry from what is in memory, without a SELECT.
 """
 
@@ -32,6 +34,7 @@ from sqlalchemy import (
 from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.people.models import User
+from ticketapi.tickets.events import Change
 from ticketapi.tickets.models import Message, Ticket
 
 INDEX_TABLE = "ticket_search"
@@ -150,7 +153,7 @@ def _write(documents: list[Document]) -> None:
         db.session.execute(upsert, [d.params() for d in documents])
 
 
-# Keeping it in step (called by the ticket services) ----------------------------------------
+# Keeping it in step (the subscribers below, and the bench) ----------------------------------------
 
 
 def ticket_opened(ticket: Ticket, message: Message) -> None:
@@ -316,3 +319,19 @@ def fill_if_empty() -> Rebuilt | None:
     if not has_tickets or db.session.execute(text("SELECT 1 FROM ticket_search LIMIT 1")).first():
         return None
     return rebuild()
+
+
+# Subscribers (ticketapi/subscriptions.py): the entry follows each change, in its transaction.
+
+
+def on_opened(change: Change) -> None:
+    ticket_opened(change.ticket, change.message)
+
+
+def on_changed(change: Change) -> None:
+    if change.before is not None and change.ticket.subject != change.before.subject:
+        subject_changed(change.ticket)
+
+
+def on_message_posted(change: Change) -> None:
+    message_added(change.ticket, change.message)
