@@ -19,6 +19,7 @@ from huey.api import Huey, Task, TaskWrapper
 from huey.signals import SIGNAL_ERROR
 
 from ticketapi.core.errors import PermanentError
+from ticketapi.jobs.failures import record_failure
 from ticketapi.jobs.runs import run_once
 from ticketapi.timeutil import utcnow
 
@@ -203,8 +204,6 @@ def enqueue(target: str | Callable, *args, delay: float | None = None, **kwargs)
 
 def on_error(queue: JobQueue, _signal: str, task, exc: Exception) -> None:
     """Grow the delay before the next try; after the last one, keep the job as failed."""
-    from ticketapi.jobs import services
-
     declared = JOBS.get(task.name)
     if declared is None:
         return
@@ -219,7 +218,7 @@ def on_error(queue: JobQueue, _signal: str, task, exc: Exception) -> None:
         return
     first_failed_at = queue.huey.get(first_failure_key) or now
     with queue.app.app_context():
-        services.record_failure(
+        record_failure(
             task_name=declared.name,
             args=list(task.args),
             kwargs=dict(task.kwargs),

@@ -1,49 +1,19 @@
-"""Failed jobs: record one, list them, send one again."""
+"""Failed jobs: list them, send one again (jobs/failures.py records them)."""
 
 from __future__ import annotations
 
-import traceback
 from datetime import datetime
 
 from sqlalchemy import Select, select
 
 from ticketapi import permissions
 from ticketapi.core.access import require
-from ticketapi.core.transactions import commit
 from ticketapi.errors import Conflict, NotFound
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob
 from ticketapi.jobs.outbox import enqueue_after_commit
 from ticketapi.jobs.queue import import_job_modules
 from ticketapi.permissions import Actor
-
-ERROR_MAX = 20_000
-
-
-def record_failure(
-    *,
-    task_name: str,
-    args: list,
-    kwargs: dict,
-    error: BaseException,
-    attempts: int,
-    first_failed_at: datetime,
-    now: datetime,
-) -> FailedJob:
-    """Keep a job that failed its last try (committed: the worker has no request)."""
-    text = "".join(traceback.format_exception(error))
-    failed = FailedJob(
-        task_name=task_name,
-        arguments={"args": args, "kwargs": kwargs},
-        error=text[-ERROR_MAX:],
-        attempts=attempts,
-        first_failed_at=first_failed_at,
-        last_failed_at=now,
-    )
-    db.session.add(failed)
-    commit()
-    return failed
-
 
 ADMINS_ONLY = "Only admins see and retry failed jobs."
 
