@@ -204,7 +204,7 @@ def _push_or_keep(queue: JobQueue, job: dict[str, Any]) -> bool:
         FailedJob(
             task_name=job["name"],
             arguments={"args": job["args"], "kwargs": job["kwargs"]},
-            error=f"No job called {job['name']!r} is declared (is its module in JOB_MODULES?).",
+            error=f"No job called {job['name']!r} is declared (was its module removed?).",
             attempts=0,
             first_failed_at=now,
             last_failed_at=now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,16 +32,27 @@ DEFAULT_RETRIES = 5
 DEFAULT_RETRY_DELAY = 30.0
 BACKOFF_FACTOR = 2
 
-# Every module that declares jobs. Web processes and workers import them all when they build
-# the queue, so a worker can run whatever was queued and an admin can retry any failed job.
-JOB_MODULES = (
-    "ticketapi.auth.resets",
-    "ticketapi.mail.outbound",
-    "ticketapi.notifications.events",
-    "ticketapi.slas.check",
-    "ticketapi.slas.recompute",
-    "ticketapi.tickets.unsent_uploads",
-)
+PACKAGE = Path(__file__).resolve().parent.parent
+# A job's declaration: `@job(...)` at the start of a line (a module-level function).
+DECLARES_A_JOB = re.compile(rb"^@job\b", re.MULTILINE)
+
+
+def declaring_modules(package: Path = PACKAGE) -> tuple[str, ...]:
+    """Every module of the ticketapi whose text declares a job, found by reading the files."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package.parent).with_suffix("")
+        if "migrations" in relative.parts or path == Path(__file__).resolve():
+            continue
+        if DECLARES_A_JOB.search(path.read_bytes()):
+            found.append(".".join(relative.parts))
+    return tuple(found)
+
+
+# Every module that declares jobs, read from the package rather than kept by hand, so none
+# is forgotten. Web processes and workers import them all when they build the queue, so a
+# worker can run whatever was queued and an admin can retry any failed job.
+JOB_MODULES = declaring_modules()
 
 
 @dataclass(frozen=True)
