@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from ticketapi import config as configuration
 from ticketapi import errors, extensions, http_headers, json_body, rate_limits
-from ticketapi.api import MAX_ID
+from ticketapi.core.ids import MAX_ID
 from ticketapi.errors import NotFound
 
 API_TITLE = "Helpdesk API"
@@ -59,7 +59,16 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     json_body.init_app(app)
     http_headers.init_app(app)
     register_blueprints(app)
+    register_subscribers(app)
     return app
+
+
+def register_subscribers(app: APIFlask) -> None:
+    # Like the blueprints, imported here: the `helpdesk` command loads this package for its
+    # commands, without the domains.
+    from ticketapi import subscriptions
+
+    subscriptions.init_app(app)
 
 
 def register_blueprints(app: APIFlask) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ticketapi.auth.credentials import end_credentials
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
+from ticketapi.core.transactions import commit
 from ticketapi.errors import Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
@@ -34,5 +35,5 @@ def create_admin(*, email: str, password: str, name: str) -> tuple[Agent, bool]:
     if not created:
         # A new password, like any other: the agent's earlier sign-ins end.
         end_credentials(agent, now=utcnow())
-    db.session.commit()
+    commit()
     return agent, created

@@ -1,23 +1,11 @@
-"""What every API blueprint shares: the security note for the document, and commit-then-return."""
+"""What every API blueprint shares: the security note and the id bounds of the document."""
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from ticketapi.extensions import db
-
-T = TypeVar("T")
+from ticketapi.core.ids import MAX_ID
 
 # Routes that take a bearer token say so in the OpenAPI document.
 SECURED = {"security": "BearerAuth"}
-# The largest id a database integer holds; larger ones in a URL are simply not found.
-MAX_ID = 2**31 - 1
-
-
-def committed(result: T) -> T:
-    """Commit the request's changes, then hand back what the view returns."""
-    db.session.commit()
-    return result
 
 
 def document_path_ids(spec: dict) -> dict:

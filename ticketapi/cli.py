@@ -16,7 +16,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def make_app(**config) -> Flask:
     from ticketapi import create_app
-    from ticketapi.config import ConfigError
+    from ticketapi.core.errors import ConfigError
 
     try:
         return create_app(config or None)
@@ -33,16 +33,16 @@ def upgrade_database() -> None:
     """Run every migration up to head, then make sure the built-in usergroups exist."""
     import flask_migrate
 
-    from ticketapi.extensions import db
+    from ticketapi.core.transactions import commit
     from ticketapi.people.services import ensure_system_usergroups
     from ticketapi.tickets.search import fill_if_empty
 
     with one_upgrade_at_a_time():
         flask_migrate.upgrade(directory=str(MIGRATIONS))
         ensure_system_usergroups()
-        db.session.commit()
+        commit()
         fill_if_empty()  # the upgrade that adds the ticket search index indexes what exists
-        db.session.commit()
+        commit()
 
 
 @contextmanager

@@ -11,8 +11,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpdesk import shared_settings
-from helpdesk.shared_settings import ConfigError
 from ticketapi import rate_limits
+from ticketapi.core.errors import ConfigError
+from ticketapi.mail.addresses import sender_address
+from ticketapi.mail.transport import SmtpServer
 
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"
@@ -79,8 +81,6 @@ def choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> s
 
 def smtp_url(environ: Mapping[str, str]) -> str | None:
     """HELPDESK_SMTP_URL, checked now so a bad one stops the command, not the first mail."""
-    from ticketapi.mail.transport import SmtpServer
-
     if url := environ.get("HELPDESK_SMTP_URL"):
         SmtpServer.from_url(url)  # ConfigError naming the variable
     return url or None
@@ -88,8 +88,6 @@ def smtp_url(environ: Mapping[str, str]) -> str | None:
 
 def mail_from(environ: Mapping[str, str], smtp: str | None) -> str:
     """HELPDESK_MAIL_FROM; required with an SMTP server, where @localhost would be refused."""
-    from ticketapi.mail.addresses import sender_address
-
     value = environ.get("HELPDESK_MAIL_FROM")
     if not value:
         if smtp:

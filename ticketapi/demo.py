@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ticketapi.admin import create_admin
 from ticketapi.auth.passwords import hash_password
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.notifications import events as notifications
 from ticketapi.people import services as people
@@ -270,15 +271,15 @@ def load(progress: Callable[[str], None] = lambda _text: None) -> dict[str, int]
     counts["agents"] = _agents()
     counts["organizations"] = _organizations()
     counts["users"] = _users(now)
-    db.session.commit()
+    commit()
     progress("tickets")
     with notifications.quiet():  # the demo's history is invented: nobody is told of it
         counts["tickets"] = _tickets(now)
-    db.session.commit()
+    commit()
     for name, loader in _domain_loaders():
         progress(name)
         counts[name] = loader(now)
-        db.session.commit()
+        commit()
     return counts
 
 

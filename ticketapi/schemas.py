@@ -12,7 +12,7 @@ from apiflask.validators import Length, Range, Regexp
 from marshmallow import ValidationError, pre_load
 from marshmallow.validate import Validator
 
-from ticketapi.api import MAX_ID
+from ticketapi.core.ids import MAX_ID
 from ticketapi.text import bad_text, not_one_line
 
 NAME_MAX = 200

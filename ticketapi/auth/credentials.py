@@ -24,8 +24,8 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from ticketapi.api import MAX_ID
 from ticketapi.auth.models import PasswordReset, Token
+from ticketapi.core.ids import in_id_range
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, User
 
@@ -100,7 +100,7 @@ def session_account(stamp: str) -> Agent | User | None:
     if matched is None:
         return None
     kind, account_id, generation = matched.groups()
-    if not 0 < int(account_id) <= MAX_ID:
+    if not in_id_range(int(account_id)):
         return None
     account = db.session.get(_MODELS[kind], int(account_id))
     if account is None or (isinstance(account, Agent) and not account.active):

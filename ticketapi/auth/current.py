@@ -6,8 +6,8 @@ from flask import g, request
 
 from ticketapi.auth import services
 from ticketapi.auth.models import Token
+from ticketapi.core.transactions import commit
 from ticketapi.errors import Unauthorized
-from ticketapi.extensions import db
 from ticketapi.people.services import anonymous_actor
 from ticketapi.permissions import Actor
 from ticketapi.timeutil import utcnow
@@ -29,7 +29,7 @@ def load_actor() -> None:
         g.actor, g.token = _authenticate(request.headers.get("Authorization"), now)
     finally:
         g.read_only_transaction = False
-        db.session.commit()
+        commit()
     if g.token is not None:
         services.note_use(g.token, now=now)
 

@@ -17,6 +17,9 @@ from ticketapi.auth import links
 from ticketapi.auth.credentials import end_credentials, end_reset_links
 from ticketapi.auth.models import PasswordReset
 from ticketapi.auth.services import EVERYONE
+from ticketapi.core.access import require
+from ticketapi.core.rows import get_or_404
+from ticketapi.core.transactions import commit
 from ticketapi.errors import Invalid
 from ticketapi.extensions import db
 from ticketapi.jobs.outbox import enqueue_after_commit
@@ -35,10 +38,13 @@ UNUSABLE = "This link is unknown, used or expired: ask for a new one."
 
 def send_link_to_user(actor: Actor, user_id: int, *, now: datetime) -> User:
     """Mail a user a link to set their password (agents with crm.edit): never the password."""
-    people.require(
-        can_send_password_link, actor, "Sending a password link needs the crm.edit permission."
+    require(
+        can_send_password_link,
+        actor,
+        None,
+        "Sending a password link needs the crm.edit permission.",
     )
-    user = people.get_or_404(User, user_id, "user")
+    user = get_or_404(User, user_id, "user")
     send_link(user, now=now, sent_by=actor)
     return user
 
@@ -58,7 +64,7 @@ def send_requested_link(email: str) -> None:
     user = people.find_user(email)
     if user is not None:
         send_link(user, now=utcnow())
-        db.session.commit()
+        commit()
 
 
 def send_link(account: Agent | User, *, now: datetime, sent_by: Actor | None = None) -> None:

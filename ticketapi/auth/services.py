@@ -13,6 +13,7 @@ from ticketapi.auth import credentials
 from ticketapi.auth.links import digest
 from ticketapi.auth.models import Token
 from ticketapi.auth.passwords import hash_password, needs_rehash, verify_password
+from ticketapi.core.transactions import commit
 from ticketapi.errors import Forbidden, Invalid, NotFound, Unauthorized
 from ticketapi.extensions import db
 from ticketapi.people import services as people
@@ -142,7 +143,7 @@ def note_use(token: Token, *, now: datetime) -> None:
     """Record when a token was last used, at most every few minutes (it is a write)."""
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
-        db.session.commit()
+        commit()
 
 
 def list_api_keys(actor: Actor) -> list[Token]:

@@ -21,8 +21,9 @@ from ticketapi.auth.schemas import (
     ResetRequest,
     TokenOut,
 )
+from ticketapi.core.transactions import commit
 from ticketapi.errors import Unauthorized
-from ticketapi.extensions import db, limiter
+from ticketapi.extensions import limiter
 from ticketapi.people.services import normalize_email
 from ticketapi.permissions import Actor
 from ticketapi.timeutil import utcnow
@@ -54,7 +55,7 @@ def sign_in(json_data):
     token, plain = services.issue_token(
         account, now=now, ttl=timedelta(days=current_app.config["TOKEN_TTL_DAYS"])
     )
-    db.session.commit()
+    commit()
     return {
         "token": plain,
         "expires_at": token.expires_at,
@@ -69,7 +70,7 @@ def sign_out():
     if g.token is None:
         raise Unauthorized("Send the token to revoke as 'Authorization: Bearer TOKEN'.")
     services.sign_out(g.token, now=utcnow())
-    db.session.commit()
+    commit()
     return ""
 
 
@@ -89,7 +90,7 @@ def change_password(json_data):
         json_data["new_password"],
         now=utcnow(),
     )
-    db.session.commit()
+    commit()
     return ""
 
 
@@ -126,7 +127,7 @@ def requested_address() -> str:
 @bp.doc(summary="Forgot your password? Mail a link to set it (the same answer for any address)")
 def request_password_reset(json_data):
     resets.request_link(json_data["email"])
-    db.session.commit()
+    commit()
     return {"message": REQUESTED}
 
 
@@ -137,7 +138,7 @@ def request_password_reset(json_data):
 @bp.doc(summary="Set your password with the token of a reset link; your sign-ins end")
 def redeem_password_reset(json_data):
     resets.redeem(json_data["token"], json_data["password"], now=utcnow())
-    db.session.commit()
+    commit()
     return ""
 
 
@@ -169,7 +170,7 @@ def mint_api_key(json_data):
     token, plain = services.mint_api_key(
         current_actor(), json_data["agent_id"], json_data["name"], now=utcnow()
     )
-    db.session.commit()
+    commit()
     return {
         "id": token.id,
         "name": token.name,
@@ -185,5 +186,5 @@ def mint_api_key(json_data):
 @bp.doc(summary="Revoke an API key (admins)", security="BearerAuth")
 def revoke_api_key(key_id: int):
     services.revoke_api_key(current_actor(), key_id, now=utcnow())
-    db.session.commit()
+    commit()
     return ""

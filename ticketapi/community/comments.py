@@ -9,13 +9,13 @@ from sqlalchemy import Select, select
 from ticketapi import permissions as rules
 from ticketapi.community.models import SuggestionComment
 from ticketapi.community.services import (
-    MAX_ID,
     check_may_view,
     get_suggestion,
     record,
     refuse_if_duplicate,
-    require,
 )
+from ticketapi.core.access import require
+from ticketapi.core.rows import find
 from ticketapi.errors import NotFound, Unauthorized
 from ticketapi.extensions import db
 from ticketapi.permissions import Actor
@@ -42,7 +42,7 @@ def add_comment(
         actor,
         None,
         "Commenting is not open to your account.",
-        "Sign in to comment.",
+        signed_out="Sign in to comment.",
     )
     suggestion = get_suggestion(actor, suggestion_id)
     refuse_if_duplicate(suggestion, "comment on")
@@ -67,7 +67,7 @@ def delete_comment(actor: Actor, suggestion_id: int, comment_id: int, *, now: da
     if actor.is_anonymous:
         raise Unauthorized("Sign in to delete your comment.")
     suggestion = get_suggestion(actor, suggestion_id)
-    comment = db.session.get(SuggestionComment, comment_id) if comment_id <= MAX_ID else None
+    comment = find(SuggestionComment, comment_id)
     if comment is None or comment.suggestion_id != suggestion.id:
         raise NotFound(f"Suggestion {suggestion_id} has no comment {comment_id}.")
     require(
@@ -75,7 +75,7 @@ def delete_comment(actor: Actor, suggestion_id: int, comment_id: int, *, now: da
         actor,
         comment,
         "You can delete your own comments; others need the community.moderate permission.",
-        "Sign in first.",
+        signed_out="Sign in first.",
     )
     record(
         suggestion, actor, "comment_deleted", now=now,

@@ -13,16 +13,17 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from ticketapi import permissions as rules
-from ticketapi.api import MAX_ID
 from ticketapi.community.models import (
     Suggestion,
     SuggestionEvent,
     SuggestionStatus,
     SuggestionVote,
 )
+from ticketapi.core.access import require
+from ticketapi.core.ids import in_id_range
 from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ticketapi.extensions import db
-from ticketapi.permissions import Actor, Rule
+from ticketapi.permissions import Actor
 from ticketapi.tickets.rendering import body_html
 
 ORDERINGS = {
@@ -30,14 +31,6 @@ ORDERINGS = {
     "-created_at": (Suggestion.created_at.desc(), Suggestion.id.desc()),
     "created_at": (Suggestion.created_at.asc(), Suggestion.id.asc()),
 }
-
-
-def require(rule: Rule, actor: Actor, target: Any, message: str, signed_out: str) -> None:
-    """Refuse with 403 and `message`; anonymous visitors get 401 and `signed_out`."""
-    if not rule(actor, target):
-        if actor.is_anonymous:
-            raise Unauthorized(signed_out)
-        raise Forbidden(message)
 
 
 def record(suggestion: Suggestion, actor: Actor, kind: str, *, now: datetime, **data: Any) -> None:
@@ -61,15 +54,14 @@ def check_may_view(actor: Actor) -> None:
         actor,
         None,
         "The community is not open to your account: ask us for access.",
-        "Sign in to see the community suggestions.",
+        signed_out="Sign in to see the community suggestions.",
     )
 
 
 def get_suggestion(actor: Actor, suggestion_id: int, *, lock: bool = False) -> Suggestion:
     """Return the suggestion if the actor may see the community; `lock` holds its row."""
     check_may_view(actor)
-    # Ids are 32-bit columns: a larger one (from any caller) is not there, not a database error.
-    if not 0 < suggestion_id <= MAX_ID:
+    if not in_id_range(suggestion_id):  # never a database error
         raise NotFound(f"There is no suggestion {suggestion_id}.")
     query = select(Suggestion).where(Suggestion.id == suggestion_id)
     if lock:
@@ -149,7 +141,7 @@ def create_suggestion(actor: Actor, values: dict[str, Any], *, now: datetime) ->
         "Agents comment on suggestions; only portal users with community.suggest post them."
         if actor.is_agent
         else "Posting suggestions is not open to your account.",
-        "Sign in to post a suggestion.",
+        signed_out="Sign in to post a suggestion.",
     )
     body = values.get("body") or ""
     suggestion = Suggestion(
@@ -184,7 +176,7 @@ def update_suggestion(
         actor,
         suggestion,
         _edit_refusal(actor, suggestion),
-        "Sign in to edit your suggestion.",
+        signed_out="Sign in to edit your suggestion.",
     )
     if "status" in changes and not rules.can_moderate_community(actor):
         raise Forbidden("Only moderators (community.moderate) change a suggestion's status.")
@@ -233,7 +225,7 @@ def delete_suggestion(actor: Actor, suggestion_id: int) -> None:
         actor,
         None,
         "Deleting suggestions needs the community.moderate permission.",
-        "Sign in first.",
+        signed_out="Sign in first.",
     )
     suggestion = get_suggestion(actor, suggestion_id, lock=True)
     duplicates = list(
@@ -262,7 +254,7 @@ def events_query(actor: Actor, suggestion_id: int) -> Select:
         actor,
         None,
         "A suggestion's history is for agents.",
-        "Sign in first.",
+        signed_out="Sign in first.",
     )
     suggestion = get_suggestion(actor, suggestion_id)
     return (

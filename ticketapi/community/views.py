@@ -7,7 +7,7 @@ from apiflask import APIBlueprint
 from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
 from ticketapi.community import comments, schemas, services, votes
-from ticketapi.extensions import db
+from ticketapi.core.transactions import commit
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.timeutil import utcnow
 
@@ -46,7 +46,7 @@ def list_suggestions(query_data):
 )
 def create_suggestion(json_data):
     suggestion = services.create_suggestion(current_actor(), json_data, now=utcnow())
-    db.session.commit()
+    commit()
     return shown(suggestion), 201, {"Location": f"/api/v1/suggestions/{suggestion.id}"}
 
 
@@ -67,7 +67,7 @@ def get_suggestion(suggestion_id: int):
 )
 def update_suggestion(suggestion_id: int, json_data):
     suggestion = services.update_suggestion(current_actor(), suggestion_id, json_data, now=utcnow())
-    db.session.commit()
+    commit()
     return shown(suggestion)
 
 
@@ -80,7 +80,7 @@ def update_suggestion(suggestion_id: int, json_data):
 )
 def delete_suggestion(suggestion_id: int):
     services.delete_suggestion(current_actor(), suggestion_id)
-    db.session.commit()
+    commit()
     return ""
 
 
@@ -97,7 +97,7 @@ def merge_suggestion(suggestion_id: int, json_data):
     target = votes.merge_suggestions(
         current_actor(), suggestion_id, json_data["into_id"], now=utcnow()
     )
-    db.session.commit()
+    commit()
     return shown(target)
 
 
@@ -130,7 +130,7 @@ def get_votes(suggestion_id: int):
 )
 def vote(suggestion_id: int):
     result = votes.vote(current_actor(), suggestion_id, now=utcnow())
-    db.session.commit()
+    commit()
     return result
 
 
@@ -139,7 +139,7 @@ def vote(suggestion_id: int):
 @bp.doc(summary="Take your vote back", responses=REFUSED | MERGED, **SECURED)
 def unvote(suggestion_id: int):
     result = votes.unvote(current_actor(), suggestion_id)
-    db.session.commit()
+    commit()
     return result
 
 
@@ -170,7 +170,7 @@ def add_comment(suggestion_id: int, json_data):
         html=json_data.get("body_html"),
         now=utcnow(),
     )
-    db.session.commit()
+    commit()
     return comment
 
 
@@ -183,5 +183,5 @@ def add_comment(suggestion_id: int, json_data):
 )
 def delete_comment(suggestion_id: int, comment_id: int):
     comments.delete_comment(current_actor(), suggestion_id, comment_id, now=utcnow())
-    db.session.commit()
+    commit()
     return ""

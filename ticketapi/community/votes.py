@@ -21,8 +21,8 @@ from ticketapi.community.services import (
     mark_voted,
     record,
     refuse_if_duplicate,
-    require,
 )
+from ticketapi.core.access import require
 from ticketapi.errors import Conflict, Invalid, NotFound
 from ticketapi.extensions import db
 from ticketapi.permissions import Actor
@@ -75,7 +75,7 @@ def vote(actor: Actor, suggestion_id: int, *, now: datetime) -> dict[str, Any]:
         actor,
         None,
         "Only portal users with the community.vote permission can vote.",
-        "Sign in to vote.",
+        signed_out="Sign in to vote.",
     )
     suggestion = get_suggestion(actor, suggestion_id, lock=True)
     refuse_if_duplicate(suggestion, "vote for")
@@ -95,7 +95,7 @@ def unvote(actor: Actor, suggestion_id: int) -> dict[str, Any]:
     """Take a vote back; taking back a vote that is not there changes nothing."""
     check_may_view(actor)
     # No permission beyond being signed in: people may always take their own vote back.
-    require(rules.is_user, actor, None, "Only portal users vote.", "Sign in first.")
+    require(rules.is_user, actor, None, "Only portal users vote.", signed_out="Sign in first.")
     suggestion = get_suggestion(actor, suggestion_id, lock=True)
     refuse_if_duplicate(suggestion, "take your vote back from")
     db.session.execute(
@@ -119,7 +119,7 @@ def merge_suggestions(actor: Actor, source_id: int, target_id: int, *, now: date
         actor,
         None,
         "Merging suggestions needs the community.moderate permission.",
-        "Sign in first.",
+        signed_out="Sign in first.",
     )
     if source_id == target_id:
         raise Invalid(

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob, OutboxEntry
 from ticketapi.jobs.queue import JOBS, JobQueue, import_job_modules, job_name
@@ -155,7 +156,7 @@ def _relay_alone(queue: JobQueue, batch: int) -> int:
         rows = db.session.execute(
             select(OutboxEntry.id, OutboxEntry.jobs).order_by(OutboxEntry.id).limit(batch)
         ).all()
-        db.session.commit()  # SQLite's write lock is not held while the queue is slow
+        commit()  # SQLite's write lock is not held while the queue is slow
         relayed += _hand_over(queue, rows)
         if len(rows) < batch:
             return relayed
@@ -172,7 +173,7 @@ def _hand_over(queue: JobQueue, rows) -> int:
     finally:
         if done:
             db.session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(done)))
-        db.session.commit()
+        commit()
     return relayed
 
 
@@ -203,7 +204,7 @@ def _push_or_keep(queue: JobQueue, job: dict[str, Any]) -> bool:
         FailedJob(
             task_name=job["name"],
             arguments={"args": job["args"], "kwargs": job["kwargs"]},
-            error=f"No job called {job['name']!r} is declared (is its module in JOB_MODULES?).",
+            error=f"No job called {job['name']!r} is declared (was its module removed?).",
             attempts=0,
             first_failed_at=now,
             last_failed_at=now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from huey import RedisHuey, SqliteHuey
 from huey.api import Huey, Task, TaskWrapper
 from huey.signals import SIGNAL_ERROR
 
+from ticketapi.core.errors import PermanentError
+from ticketapi.jobs.failures import record_failure
 from ticketapi.jobs.runs import run_once
 from ticketapi.timeutil import utcnow
 
@@ -29,20 +32,27 @@ DEFAULT_RETRIES = 5
 DEFAULT_RETRY_DELAY = 30.0
 BACKOFF_FACTOR = 2
 
-# Every module that declares jobs. Web processes and workers import them all when they build
-# the queue, so a worker can run whatever was queued and an admin can retry any failed job.
-JOB_MODULES = (
-    "ticketapi.auth.resets",
-    "ticketapi.mail.outbound",
-    "ticketapi.notifications.events",
-    "ticketapi.slas.check",
-    "ticketapi.slas.recompute",
-    "ticketapi.tickets.unsent_uploads",
-)
+PACKAGE = Path(__file__).resolve().parent.parent
+# A job's declaration: `@job(...)` at the start of a line (a module-level function).
+DECLARES_A_JOB = re.compile(rb"^@job\b", re.MULTILINE)
 
 
-class PermanentError(Exception):
-    """Raised by a job when trying again cannot help: it is kept as failed at once."""
+def declaring_modules(package: Path = PACKAGE) -> tuple[str, ...]:
+    """Every module of the ticketapi whose text declares a job, found by reading the files."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package.parent).with_suffix("")
+        if "migrations" in relative.parts or path == Path(__file__).resolve():
+            continue
+        if DECLARES_A_JOB.search(path.read_bytes()):
+            found.append(".".join(relative.parts))
+    return tuple(found)
+
+
+# Every module that declares jobs, read from the package rather than kept by hand, so none
+# is forgotten. Web processes and workers import them all when they build the queue, so a
+# worker can run whatever was queued and an admin can retry any failed job.
+JOB_MODULES = declaring_modules()
 
 
 @dataclass(frozen=True)
@@ -206,8 +216,6 @@ def enqueue(target: str | Callable, *args, delay: float | None = None, **kwargs)
 
 def on_error(queue: JobQueue, _signal: str, task, exc: Exception) -> None:
     """Grow the delay before the next try; after the last one, keep the job as failed."""
-    from ticketapi.jobs import services
-
     declared = JOBS.get(task.name)
     if declared is None:
         return
@@ -222,7 +230,7 @@ def on_error(queue: JobQueue, _signal: str, task, exc: Exception) -> None:
         return
     first_failed_at = queue.huey.get(first_failure_key) or now
     with queue.app.app_context():
-        services.record_failure(
+        record_failure(
             task_name=declared.name,
             args=list(task.args),
             kwargs=dict(task.kwargs),

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.models import JobRun
 from ticketapi.timeutil import utcnow
@@ -36,12 +37,12 @@ def run_once(name: str, task_id: str, function: Callable, args: tuple, kwargs: d
     # A copy running at the same moment fails on the primary key, and its retry sees this row.
     db.session.add(JobRun(task_id=task_id, task_name=name, ran_at=utcnow()))
     result = function(*args, **kwargs)
-    db.session.commit()
+    commit()
     return result
 
 
 def prune_runs(*, now: datetime) -> int:
     """Forget runs older than KEEP_RUNS; return how many."""
     result = db.session.execute(delete(JobRun).where(JobRun.ran_at < now - KEEP_RUNS))
-    db.session.commit()
+    commit()
     return result.rowcount

@@ -1,61 +1,31 @@
-"""Failed jobs: record one, list them, send one again."""
+"""Failed jobs: list them, send one again (jobs/failures.py records them)."""
 
 from __future__ import annotations
 
-import traceback
 from datetime import datetime
 
 from sqlalchemy import Select, select
 
 from ticketapi import permissions
-from ticketapi.errors import Conflict, Forbidden, NotFound
+from ticketapi.core.access import require
+from ticketapi.errors import Conflict, NotFound
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob
 from ticketapi.jobs.outbox import enqueue_after_commit
 from ticketapi.jobs.queue import import_job_modules
 from ticketapi.permissions import Actor
 
-ERROR_MAX = 20_000
-
-
-def record_failure(
-    *,
-    task_name: str,
-    args: list,
-    kwargs: dict,
-    error: BaseException,
-    attempts: int,
-    first_failed_at: datetime,
-    now: datetime,
-) -> FailedJob:
-    """Keep a job that failed its last try (committed: the worker has no request)."""
-    text = "".join(traceback.format_exception(error))
-    failed = FailedJob(
-        task_name=task_name,
-        arguments={"args": args, "kwargs": kwargs},
-        error=text[-ERROR_MAX:],
-        attempts=attempts,
-        first_failed_at=first_failed_at,
-        last_failed_at=now,
-    )
-    db.session.add(failed)
-    db.session.commit()
-    return failed
-
-
-def _require_admin(actor: Actor) -> None:
-    if not permissions.can_manage_jobs(actor):
-        raise Forbidden("Only admins see and retry failed jobs.")
+ADMINS_ONLY = "Only admins see and retry failed jobs."
 
 
 def failed_jobs_query(actor: Actor) -> Select:
-    _require_admin(actor)
+    require(permissions.can_manage_jobs, actor, None, ADMINS_ONLY)
     return select(FailedJob).order_by(FailedJob.last_failed_at.desc(), FailedJob.id.desc())
 
 
 def retry_failed_job(actor: Actor, failed_job_id: int, *, now: datetime) -> FailedJob:
     """Queue a failed job again with its arguments once the retry commits; retries start afresh."""
-    _require_admin(actor)
+    require(permissions.can_manage_jobs, actor, None, ADMINS_ONLY)
     # The row lock makes two admins' retries at once queue the job once (PostgreSQL).
     failed = db.session.get(FailedJob, failed_job_id, with_for_update=True, populate_existing=True)
     if failed is None:

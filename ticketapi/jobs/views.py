@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ticketapi.api import SECURED, committed
+from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
+from ticketapi.core.transactions import commit
 from ticketapi.jobs import schemas, services
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.timeutil import utcnow
@@ -25,4 +26,4 @@ def list_failed_jobs(query_data):
 @bp.output(schemas.FailedJobOut)
 @bp.doc(summary="Queue a failed job again (admins)", **SECURED)
 def retry_failed_job(failed_job_id: int):
-    return committed(services.retry_failed_job(current_actor(), failed_job_id, now=utcnow()))
+    return commit(services.retry_failed_job(current_actor(), failed_job_id, now=utcnow()))

@@ -16,8 +16,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ticketapi.config import ConfigError
-from ticketapi.jobs.queue import PermanentError
+from ticketapi.core.errors import ConfigError, PermanentError
 
 logger = logging.getLogger(__name__)
 

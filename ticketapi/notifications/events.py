@@ -1,10 +1,10 @@
 """Which events reach which agents.
 
-In the request (through tickets/reactions.py) only the fact is decided, by comparing a few
+In the request (subscribed to tickets/events.py) only the fact is decided, by comparing a few
 columns, and one job per event is queued for after the commit, with plain ids: a change
 that rolls back tells nobody, and no request waits for a recipient query or a mail. The
 job finds the recipients and queues one mail per agent. The SLA check runs in a job
-already, so `sla_crossed` mails at once.
+already, so `sla_crossed` (subscribed to slas/events.py) mails at once.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.outbox import enqueue_after_commit
 from ticketapi.jobs.queue import job
@@ -23,6 +24,7 @@ from ticketapi.notifications.services import Audience, recipients
 from ticketapi.people.models import Team
 from ticketapi.permissions import Actor
 from ticketapi.slas.models import Sla
+from ticketapi.tickets.events import Change
 from ticketapi.tickets.models import Message, Ticket
 
 SLA_STATES = {"warning": "sla_warning", "failed": "sla_failure"}
@@ -44,20 +46,20 @@ def quiet() -> Iterator[None]:
 # In the request: decide, and queue a job for after the commit.
 
 
-def ticket_opened(actor: Actor, ticket: Ticket) -> None:
+def ticket_opened(change: Change) -> None:
     """A ticket opened with an agent or a team: tell them."""
-    _routed(actor, ticket, agent_id=ticket.agent_id, team_id=ticket.team_id, opened=True)
+    ticket = change.ticket
+    _routed(change.actor, ticket, agent_id=ticket.agent_id, team_id=ticket.team_id, opened=True)
 
 
-def ticket_changed(
-    actor: Actor, ticket: Ticket, *, agent_id: int | None, team_id: int | None
-) -> None:
-    """A change to a ticket; `agent_id` and `team_id` are the values it had before."""
+def ticket_changed(change: Change) -> None:
+    """A change to a ticket: tell its new agent or team, if it has one."""
+    ticket, before = change.ticket, change.before
     _routed(
-        actor,
+        change.actor,
         ticket,
-        agent_id=ticket.agent_id if ticket.agent_id != agent_id else None,
-        team_id=ticket.team_id if ticket.team_id != team_id else None,
+        agent_id=ticket.agent_id if ticket.agent_id != before.agent_id else None,
+        team_id=ticket.team_id if ticket.team_id != before.team_id else None,
         opened=False,
     )
 
@@ -83,8 +85,9 @@ def _routed(
     )
 
 
-def message_posted(ticket: Ticket, message: Message) -> None:
+def message_posted(change: Change) -> None:
     """A user's public reply (the requester's or a CC's): tell the assignee and followers."""
+    ticket, message = change.ticket, change.message
     if message.author_type == "user" and not message.note and not _quiet.get():
         enqueue_after_commit(send_user_reply, ticket.id, message.id)
 
@@ -124,7 +127,7 @@ def send_routed(
         )
     for agent, audience in recipients(ticket, audiences, actor_agent_id=by_agent_id):
         _send(ticket, agent.email, notices[audience.preference], audience.reason)
-    db.session.commit()
+    commit()
 
 
 @job("notifications.user_reply", once=True)
@@ -145,7 +148,7 @@ def send_user_reply(ticket_id: int, message_id: int) -> None:
     notice = compose.user_replied(ticket, message)
     for agent, audience in recipients(ticket, audiences):
         _send(ticket, agent.email, notice, audience.reason)
-    db.session.commit()
+    commit()
 
 
 def sla_crossed(ticket: Ticket, sla: Sla, state: str, targets: list[str], *, now: datetime) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 
 from ticketapi import permissions as rules
+from ticketapi.core.access import require
 from ticketapi.errors import Forbidden, NotFound
 from ticketapi.extensions import db
 from ticketapi.notifications.models import PREFERENCES, NotificationSettings
@@ -16,10 +17,7 @@ from ticketapi.people.services import agent_actor
 from ticketapi.permissions import Actor
 from ticketapi.tickets.models import Ticket
 
-
-def _require_agent(actor: Actor) -> None:
-    if not actor.is_agent:
-        raise Forbidden("Notification settings are for agents only.")
+AGENTS_ONLY = "Notification settings are for agents only."
 
 
 def get_settings(actor: Actor, agent_id: int | None = None) -> dict[str, Any]:
@@ -45,7 +43,7 @@ def update_settings(
 
 
 def _agent(actor: Actor, agent_id: int | None, rule, *, for_update: bool = False) -> Agent:
-    _require_agent(actor)
+    require(rules.is_agent, actor, None, AGENTS_ONLY)
     if agent_id is None:
         agent_id = actor.id
     # Locking the agent row serializes two first changes, which would both insert settings.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ticketapi.api import SECURED, committed
+from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
+from ticketapi.core.transactions import commit
 from ticketapi.notifications import schemas, services
 
 bp = APIBlueprint("notifications", __name__, url_prefix="/api/v1", tag="Notifications")
@@ -23,7 +24,7 @@ def get_my_settings():
 @bp.output(schemas.NotificationSettingsOut)
 @bp.doc(summary="Switch your notifications on or off (agents)", **SECURED)
 def update_my_settings(json_data):
-    return committed(services.update_settings(current_actor(), json_data))
+    return commit(services.update_settings(current_actor(), json_data))
 
 
 @bp.get("/agents/<int:agent_id>/notifications")
@@ -38,4 +39,4 @@ def get_settings(agent_id: int):
 @bp.output(schemas.NotificationSettingsOut)
 @bp.doc(summary="Switch an agent's notifications on or off (the agent, admins)", **SECURED)
 def update_settings(agent_id: int, json_data):
-    return committed(services.update_settings(current_actor(), json_data, agent_id))
+    return commit(services.update_settings(current_actor(), json_data, agent_id))

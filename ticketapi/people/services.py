@@ -10,10 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from ticketapi import versions
-from ticketapi.api import MAX_ID
 from ticketapi.auth.passwords import MIN_LENGTH, hash_password
-from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound
+from ticketapi.core.access import require
+from ticketapi.core.rows import get_or_404
+from ticketapi.errors import Conflict, Invalid, NotFound
 from ticketapi.extensions import db
+from ticketapi.people import events
 from ticketapi.people.models import Agent, Organization, OrganizationDomain, User, Usergroup
 from ticketapi.permissions import (
     DEFAULT_USERGROUPS,
@@ -105,24 +107,11 @@ def ensure_system_usergroups() -> None:
     db.session.flush()
 
 
-def require(rule, actor: Actor, message: str) -> None:
-    if not rule(actor):
-        raise Forbidden(message)
-
-
 def named(model, object_id: int, field: str):
     """A row named in a request body: an unknown id is bad input in that field (422)."""
     found = db.session.get(model, object_id)
     if found is None:
         raise Invalid(f"There is no {field} {object_id}.", fields={field: "unknown id"})
-    return found
-
-
-def get_or_404(model, object_id: int, label: str):
-    """The row, or a 404 naming it; an id no column can hold is simply not found."""
-    found = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if found is None:
-        raise NotFound(f"There is no {label} {object_id}.")
     return found
 
 
@@ -159,7 +148,7 @@ def set_organization_domains(org: Organization, domains: list[str]) -> None:
 
 
 def create_organization(actor: Actor, name: str, email_domains: list[str]) -> Organization:
-    require(can_edit_people, actor, "Creating organizations needs the crm.edit permission.")
+    require(can_edit_people, actor, None, "Creating organizations needs the crm.edit permission.")
     ensure_unique(
         Organization, Organization.name == name, "name", f"An organization is named {name}"
     )
@@ -171,7 +160,7 @@ def create_organization(actor: Actor, name: str, email_domains: list[str]) -> Or
 
 
 def update_organization(actor: Actor, org_id: int, changes: dict) -> Organization:
-    require(can_edit_people, actor, "Editing organizations needs the crm.edit permission.")
+    require(can_edit_people, actor, None, "Editing organizations needs the crm.edit permission.")
     org = get_organization(actor, org_id)
     if "name" in changes and changes["name"] != org.name:
         ensure_unique(
@@ -191,7 +180,7 @@ def get_organization(actor: Actor, org_id: int) -> Organization:
 
 
 def organizations_query(actor: Actor) -> Select:
-    require(can_view_people, actor, "Only agents can list organizations.")
+    require(can_view_people, actor, None, "Only agents can list organizations.")
     return select(Organization).order_by(Organization.name, Organization.id)
 
 
@@ -221,7 +210,7 @@ def create_user(
 ) -> User:
     """Create a portal user (no password: they set one with a mailed link); only a verified
     address joins its domain's organization."""
-    require(can_edit_people, actor, "Creating users needs the crm.edit permission.")
+    require(can_edit_people, actor, None, "Creating users needs the crm.edit permission.")
     return register_user(
         email=email,
         name=name,
@@ -290,7 +279,7 @@ def mark_verified(user: User, *, now: datetime) -> None:
 
 
 def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> User:
-    require(can_edit_people, actor, "Editing users needs the crm.edit permission.")
+    require(can_edit_people, actor, None, "Editing users needs the crm.edit permission.")
     user = get_or_404(User, user_id, "user")
     requester = (user.name, user.email)
     if "email" in changes and normalize_email(changes["email"]) != user.email:
@@ -313,9 +302,7 @@ def update_user(actor: Actor, user_id: int, changes: dict, *, now: datetime) -> 
         user.email_verified_at = None
     db.session.flush()
     if (user.name, user.email) != requester:
-        from ticketapi.tickets import search  # tickets build on people, not the reverse
-
-        search.requester_changed(user)
+        events.user_changed.publish(user)
     return user
 
 
@@ -326,7 +313,7 @@ def get_user(actor: Actor, user_id: int) -> User:
 
 
 def users_query(actor: Actor, *, organization_id: int | None = None, email: str | None = None):
-    require(can_view_people, actor, "Only agents can list users.")
+    require(can_view_people, actor, None, "Only agents can list users.")
     query = select(User).order_by(User.id)
     if organization_id is not None:
         query = query.where(User.organization_id == organization_id)
@@ -348,17 +335,17 @@ def new_password_hash(password: str, *, field: str = "password") -> str:
 
 
 def usergroups_query(actor: Actor) -> Select:
-    require(can_view_people, actor, "Only agents can list usergroups.")
+    require(can_view_people, actor, None, "Only agents can list usergroups.")
     return select(Usergroup).order_by(Usergroup.id)
 
 
 def get_usergroup(actor: Actor, group_id: int) -> Usergroup:
-    require(can_view_people, actor, "Only agents can see usergroups.")
+    require(can_view_people, actor, None, "Only agents can see usergroups.")
     return get_or_404(Usergroup, group_id, "usergroup")
 
 
 def save_usergroup(actor: Actor, values: dict, group_id: int | None = None) -> Usergroup:
-    require(can_edit_people, actor, "Editing usergroups needs the crm.edit permission.")
+    require(can_edit_people, actor, None, "Editing usergroups needs the crm.edit permission.")
     group = Usergroup() if group_id is None else get_or_404(Usergroup, group_id, "usergroup")
     if "name" in values and values["name"] != group.name:
         ensure_unique(

@@ -4,40 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from ticketapi.auth.credentials import end_credentials
+from ticketapi.core.access import require
+from ticketapi.core.rows import get_or_404
 from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
+from ticketapi.people import events
 from ticketapi.people.models import Agent, Team
 from ticketapi.people.services import (
     checked_permissions,
     ensure_unique,
-    get_or_404,
     named,
     new_password_hash,
     normalize_email,
-    require,
 )
 from ticketapi.permissions import AGENT_PERMISSIONS, Actor, can_manage_agents, is_agent
-from ticketapi.settings.services import default_team_id
-from ticketapi.slas.models import Sla
-from ticketapi.tickets.models import Ticket
-from ticketapi.tickets.status import Status
 
 
 def agents_query(actor: Actor) -> Select:
-    require(is_agent, actor, "Only agents can list agents.")
+    require(is_agent, actor, None, "Only agents can list agents.")
     return select(Agent).order_by(Agent.id)
 
 
 def get_agent(actor: Actor, agent_id: int) -> Agent:
-    require(is_agent, actor, "Only agents can see agents.")
+    require(is_agent, actor, None, "Only agents can see agents.")
     return get_or_404(Agent, agent_id, "agent")
 
 
 def create_agent(actor: Actor, values: dict, *, now: datetime) -> Agent:
-    require(can_manage_agents, actor, "Only admins can add agents.")
+    require(can_manage_agents, actor, None, "Only admins can add agents.")
     email = normalize_email(values["email"])
     ensure_unique(Agent, Agent.email == email, "email", f"An agent already has the address {email}")
     agent = Agent(email=email, name=values["name"], created_at=now)
@@ -51,7 +48,7 @@ def update_agent(
     """Change an agent (admins). A new password ends the agent's sign-ins, but for an admin
     changing their own, the token `keep_token_id` that did it; deactivation ends every
     credential, API keys included."""
-    require(can_manage_agents, actor, "Only admins can change agents.")
+    require(can_manage_agents, actor, None, "Only admins can change agents.")
     agent = get_or_404(Agent, agent_id, "agent")
     if actor.is_agent_id(agent.id) and values.get("is_admin") is False:
         raise Invalid("Admins cannot remove their own admin rights.", fields={"is_admin": "own"})
@@ -113,17 +110,17 @@ def _apply_agent_changes(agent: Agent, values: dict) -> Agent:
 
 
 def teams_query(actor: Actor) -> Select:
-    require(is_agent, actor, "Only agents can list teams.")
+    require(is_agent, actor, None, "Only agents can list teams.")
     return select(Team).order_by(Team.name, Team.id)
 
 
 def get_team(actor: Actor, team_id: int) -> Team:
-    require(is_agent, actor, "Only agents can see teams.")
+    require(is_agent, actor, None, "Only agents can see teams.")
     return get_or_404(Team, team_id, "team")
 
 
 def save_team(actor: Actor, values: dict, team_id: int | None = None) -> Team:
-    require(can_manage_agents, actor, "Only admins can change teams.")
+    require(can_manage_agents, actor, None, "Only admins can change teams.")
     team = Team() if team_id is None else get_or_404(Team, team_id, "team")
     if "name" in values and values["name"] != team.name:
         ensure_unique(Team, Team.name == values["name"], "name", "A team has that name")
@@ -137,37 +134,8 @@ def save_team(actor: Actor, values: dict, team_id: int | None = None) -> Team:
 
 def delete_team(actor: Actor, team_id: int) -> None:
     """Delete a team nothing depends on; its resolved tickets keep their history, no team."""
-    require(can_manage_agents, actor, "Only admins can delete teams.")
+    require(can_manage_agents, actor, None, "Only admins can delete teams.")
     team = get_or_404(Team, team_id, "team")
-    if default_team_id() == team.id:
-        raise Conflict(
-            f"New tickets from the portal and the API go to {team.name} (default_team_id in "
-            "/api/v1/settings): choose another team there, or null, first.",
-            extra={"setting": "default_team_id"},
-        )
-    open_tickets = db.session.scalar(
-        select(func.count())
-        .select_from(Ticket)
-        .where(Ticket.team_id == team.id, Ticket.status != Status.RESOLVED.value)
-    )
-    if open_tickets:
-        raise Conflict(
-            f"{team.name} still has {open_tickets} open ticket(s): move them to another team "
-            f"first (GET /api/v1/tickets?team_id={team.id}&status=awaiting_agent,"
-            "awaiting_user,pending).",
-            extra={"open_tickets": open_tickets},
-        )
-    if slas := sorted(sla.name for sla in db.session.scalars(select(Sla)) if _names(sla, team)):
-        raise Conflict(
-            f"The team is named by the SLAs {', '.join(slas)}: change those SLAs first.",
-            extra={"slas": slas},
-        )
+    # The settings, tickets and SLAs that still depend on it refuse (Conflict).
+    events.team_deleting.publish(team)
     db.session.delete(team)
-
-
-def _names(sla: Sla, team: Team) -> bool:
-    """Whether an SLA applies to the team or moves tickets to it."""
-    return team.id in (sla.applies_to or {}).get("team_ids", []) or team.id in {
-        (sla.on_warning or {}).get("assign_team_id"),
-        (sla.on_failure or {}).get("assign_team_id"),
-    }

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ticketapi.api import SECURED, committed
+from ticketapi.api import SECURED
 from ticketapi.auth import resets
 from ticketapi.auth.current import current_actor, current_token
 from ticketapi.auth.schemas import MessageOut
-from ticketapi.extensions import db
+from ticketapi.core.transactions import commit
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.people import schemas, services, staff
 from ticketapi.timeutil import utcnow
@@ -33,7 +33,7 @@ def list_users(query_data):
 @bp.output(schemas.UserOut, status_code=201)
 @bp.doc(summary="Create a user (crm.edit)", **SECURED)
 def create_user(json_data):
-    return committed(services.create_user(current_actor(), now=utcnow(), **json_data))
+    return commit(services.create_user(current_actor(), now=utcnow(), **json_data))
 
 
 @bp.get("/users/<int:user_id>")
@@ -48,7 +48,7 @@ def get_user(user_id: int):
 @bp.output(schemas.UserOut)
 @bp.doc(summary="Change a user (crm.edit)", **SECURED)
 def update_user(user_id: int, json_data):
-    return committed(services.update_user(current_actor(), user_id, json_data, now=utcnow()))
+    return commit(services.update_user(current_actor(), user_id, json_data, now=utcnow()))
 
 
 @bp.post("/users/<int:user_id>/password-reset")
@@ -59,7 +59,7 @@ def update_user(user_id: int, json_data):
 )
 def send_password_link(user_id: int):
     user = resets.send_link_to_user(current_actor(), user_id, now=utcnow())
-    db.session.commit()
+    commit()
     return {"message": f"We have mailed {user.email} a link to set a password (1 hour, once)."}
 
 
@@ -79,7 +79,7 @@ def list_organizations(query_data):
 @bp.output(schemas.OrganizationOut, status_code=201)
 @bp.doc(summary="Create an organization (crm.edit)", **SECURED)
 def create_organization(json_data):
-    return committed(services.create_organization(current_actor(), **json_data))
+    return commit(services.create_organization(current_actor(), **json_data))
 
 
 @bp.get("/organizations/<int:org_id>")
@@ -94,7 +94,7 @@ def get_organization(org_id: int):
 @bp.output(schemas.OrganizationOut)
 @bp.doc(summary="Change an organization (crm.edit)", **SECURED)
 def update_organization(org_id: int, json_data):
-    return committed(services.update_organization(current_actor(), org_id, json_data))
+    return commit(services.update_organization(current_actor(), org_id, json_data))
 
 
 # Usergroups
@@ -113,7 +113,7 @@ def list_usergroups(query_data):
 @bp.output(schemas.UsergroupOut, status_code=201)
 @bp.doc(summary="Create a usergroup (crm.edit)", **SECURED)
 def create_usergroup(json_data):
-    return committed(services.save_usergroup(current_actor(), json_data))
+    return commit(services.save_usergroup(current_actor(), json_data))
 
 
 @bp.get("/usergroups/<int:group_id>")
@@ -128,7 +128,7 @@ def get_usergroup(group_id: int):
 @bp.output(schemas.UsergroupOut)
 @bp.doc(summary="Change a usergroup (crm.edit)", **SECURED)
 def update_usergroup(group_id: int, json_data):
-    return committed(services.save_usergroup(current_actor(), json_data, group_id))
+    return commit(services.save_usergroup(current_actor(), json_data, group_id))
 
 
 # Agents
@@ -147,7 +147,7 @@ def list_agents(query_data):
 @bp.output(schemas.AgentOut, status_code=201)
 @bp.doc(summary="Add an agent (admins)", **SECURED)
 def create_agent(json_data):
-    return committed(staff.create_agent(current_actor(), json_data, now=utcnow()))
+    return commit(staff.create_agent(current_actor(), json_data, now=utcnow()))
 
 
 @bp.get("/agents/<int:agent_id>")
@@ -170,7 +170,7 @@ def update_agent(agent_id: int, json_data):
         now=utcnow(),
         keep_token_id=token.id if token is not None else None,
     )
-    return committed(changed)
+    return commit(changed)
 
 
 # Teams
@@ -189,7 +189,7 @@ def list_teams(query_data):
 @bp.output(schemas.TeamOut, status_code=201)
 @bp.doc(summary="Create a team (admins)", **SECURED)
 def create_team(json_data):
-    return committed(staff.save_team(current_actor(), json_data))
+    return commit(staff.save_team(current_actor(), json_data))
 
 
 @bp.get("/teams/<int:team_id>")
@@ -204,7 +204,7 @@ def get_team(team_id: int):
 @bp.output(schemas.TeamOut)
 @bp.doc(summary="Change a team (admins)", **SECURED)
 def update_team(team_id: int, json_data):
-    return committed(staff.save_team(current_actor(), json_data, team_id))
+    return commit(staff.save_team(current_actor(), json_data, team_id))
 
 
 @bp.delete("/teams/<int:team_id>")
@@ -212,5 +212,5 @@ def update_team(team_id: int, json_data):
 @bp.doc(summary="Delete a team no open ticket, SLA or setting depends on (admins)", **SECURED)
 def delete_team(team_id: int):
     staff.delete_team(current_actor(), team_id)
-    db.session.commit()
+    commit()
     return ""

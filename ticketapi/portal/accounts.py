@@ -23,6 +23,7 @@ from ticketapi.auth.views import (
     reset_address_limit,
     reset_limit,
 )
+from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError
 from ticketapi.extensions import db, limiter
 from ticketapi.portal import forms, security
@@ -63,7 +64,7 @@ def set_password():
         return _password_page(reset, errors=errors, status=422)
     try:
         resets.redeem(session[TOKEN], values["password"], now=utcnow(), sides=PORTAL)
-        db.session.commit()
+        commit()
     except DomainError as error:
         db.session.rollback()
         if "token" in error.fields:
@@ -97,7 +98,7 @@ def request_link():
     if errors:
         return _request_page(typed, errors=errors, status=422)
     resets.request_link(values["email"])
-    db.session.commit()
+    commit()
     session["password_link_requested"] = True
     return redirect(url_for(".link_requested"), 303)
 

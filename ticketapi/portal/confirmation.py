@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
+from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError
 from ticketapi.extensions import db, limiter
 from ticketapi.portal import security
@@ -58,7 +59,7 @@ def confirm():
         ticket = confirmation.confirm_with_link(
             session[TOKEN], now=utcnow(), ticket_id=link.ticket_id
         )
-        db.session.commit()
+        commit()
     except DomainError:
         db.session.rollback()
         return _unusable()

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 
 from ticketapi import permissions as rules
+from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError
 from ticketapi.extensions import db, limiter
 from ticketapi.people.services import anonymous_actor
@@ -61,7 +62,7 @@ def submit_ticket():
         return ticket_form(typed, errors=errors, status=422)
     try:
         ticket = tickets.open_ticket(visitor(), values, now=utcnow())
-        db.session.commit()
+        commit()
     except DomainError as error:
         db.session.rollback()
         return ticket_form(

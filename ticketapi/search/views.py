@@ -7,7 +7,8 @@ from flask import current_app, request
 
 from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
-from ticketapi.extensions import db, limiter
+from ticketapi.core.transactions import commit
+from ticketapi.extensions import limiter
 from ticketapi.pagination import Page, page_of
 from ticketapi.search import schemas, services
 from ticketapi.timeutil import utcnow
@@ -47,7 +48,7 @@ def search(query_data):
 @bp.doc(summary='Count "this answered my question" for a search result; anonymous allowed')
 def record_deflection(json_data):
     services.record_deflection(current_actor(), **json_data, now=utcnow())
-    db.session.commit()
+    commit()
     return ""
 
 

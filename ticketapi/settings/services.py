@@ -8,22 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ticketapi import versions
-from ticketapi.errors import Invalid
+from ticketapi.core.access import require
+from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
 from ticketapi.people.models import Team
-from ticketapi.people.services import require
 from ticketapi.permissions import Actor, can_change_settings, can_view_settings
 from ticketapi.settings.models import THE_ROW, DeskSettings
 
 
 def get_settings(actor: Actor) -> DeskSettings:
-    require(can_view_settings, actor, "Only agents can see the help desk's settings.")
+    require(can_view_settings, actor, None, "Only agents can see the help desk's settings.")
     return db.session.get(DeskSettings, THE_ROW) or DeskSettings(id=THE_ROW)
 
 
 def change_settings(actor: Actor, values: dict, *, now: datetime) -> DeskSettings:
     """Change the settings named in `values`; an unknown team is a 422 naming the field."""
-    require(can_change_settings, actor, "Only admins can change the help desk's settings.")
+    require(can_change_settings, actor, None, "Only admins can change the help desk's settings.")
     row = _the_row_locked()
     if "default_team_id" in values:
         team_id = values["default_team_id"]
@@ -64,3 +64,13 @@ def _the_row_locked() -> DeskSettings:
         except IntegrityError:
             row = db.session.scalar(query)
     return row
+
+
+def refuse_deleting_default_team(team: Team) -> None:
+    """Subscribed to people's team_deleting: submissions must not lose their team."""
+    if default_team_id() == team.id:
+        raise Conflict(
+            f"New tickets from the portal and the API go to {team.name} (default_team_id in "
+            "/api/v1/settings): choose another team there, or null, first.",
+            extra={"setting": "default_team_id"},
+        )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ticketapi.api import SECURED, committed
+from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
+from ticketapi.core.transactions import commit
 from ticketapi.settings import schemas, services
 from ticketapi.timeutil import utcnow
 
@@ -24,4 +25,4 @@ def get_settings():
 @bp.output(schemas.SettingsOut)
 @bp.doc(summary="Change the help desk's settings (admins)", **SECURED)
 def update_settings(json_data):
-    return committed(services.change_settings(current_actor(), json_data, now=utcnow()))
+    return commit(services.change_settings(current_actor(), json_data, now=utcnow()))

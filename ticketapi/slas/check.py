@@ -14,17 +14,17 @@ from datetime import datetime
 from huey import crontab
 from sqlalchemy import select
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import job
-from ticketapi.notifications import events as notifications
 from ticketapi.people.models import Team
 from ticketapi.permissions import Actor
+from ticketapi.slas import events
 from ticketapi.slas.clock import judge
 from ticketapi.slas.models import NOTIFY_TARGETS, Sla, TicketSla
 from ticketapi.slas.tracking import clock_of, terms_of
-from ticketapi.tickets import history
+from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Ticket
-from ticketapi.tickets.services import change_by_rule
 from ticketapi.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def run_check(*, now: datetime) -> int:
     """Move every due clock to its state at `now` and run its actions; return how many."""
     checked = 0
     while batch := due_clocks(now):
-        db.session.commit()  # the finding query's read transaction ends here
+        commit()  # the finding query's read transaction ends here
         moved = sum(check_one(ticket_id, sla_id, now=now) for ticket_id, sla_id in batch)
         checked += moved
         # A short batch was the last; a batch where nothing moved (every clock failing, and
@@ -66,9 +66,7 @@ def run_check(*, now: datetime) -> int:
 def check_one(ticket_id: int, sla_id: int, *, now: datetime) -> int:
     """Check one clock in its own transaction; 0 if another worker got there first."""
     try:
-        ticket = db.session.scalar(
-            select(Ticket).where(Ticket.id == ticket_id).with_for_update(of=Ticket)
-        )
+        ticket = tickets.lock_for_rule(ticket_id)
         row = db.session.get(TicketSla, (ticket_id, sla_id), populate_existing=True)
         if ticket is None or row is None or row.next_check_at is None or row.next_check_at >= now:
             db.session.rollback()
@@ -81,7 +79,7 @@ def check_one(ticket_id: int, sla_id: int, *, now: datetime) -> int:
         done_level, row.actions_level = row.actions_level, max(row.actions_level, judgement.level)
         if judgement.level > done_level:
             run_actions(ticket, row.sla, judgement.state, now=now)
-        db.session.commit()
+        commit()
         return 1
     except Exception:
         db.session.rollback()
@@ -95,7 +93,7 @@ def run_actions(ticket: Ticket, sla: Sla, state: str, *, now: datetime) -> None:
     """The SLA's actions for a warning or a failure, as the helpdesk itself."""
     actions = (sla.on_failure if state == "failed" else sla.on_warning) or {}
     actor = Actor.system(f"SLA {sla.name}")
-    history.record(ticket, actor, "sla", now=now, sla_id=sla.id, name=sla.name, state=state)
+    tickets.record_by_rule(actor, ticket, "sla", now=now, sla_id=sla.id, name=sla.name, state=state)
     changes = {}
     if (urgency := actions.get("raise_urgency_to")) and ticket.urgency < urgency:
         changes["urgency"] = urgency
@@ -109,6 +107,6 @@ def run_actions(ticket: Ticket, sla: Sla, state: str, *, now: datetime) -> None:
     if (label := actions.get("add_label")) and label not in ticket.labels:
         changes["labels"] = [*ticket.labels, label]
     if changes:
-        change_by_rule(actor, ticket, changes, now=now)
+        tickets.change_by_rule(actor, ticket, changes, now=now)
     if targets := [t for t in actions.get("notify", []) if t in NOTIFY_TARGETS]:
-        notifications.sla_crossed(ticket, sla, state, targets, now=now)
+        events.crossed.publish(ticket, sla, state, targets, now=now)

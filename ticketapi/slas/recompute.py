@@ -21,6 +21,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from ticketapi import bulk
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import job
 from ticketapi.people.models import user_usergroups
@@ -79,7 +80,7 @@ def recompute_all(*, now: datetime, progress: Callable[[int, int], None] | None 
         if not ids:
             break
         clocks += _recompute_chunk(ids, slas, terms, now=now)
-        db.session.commit()
+        commit()
         done += len(ids)
         last_id = ids[-1]
         if progress:

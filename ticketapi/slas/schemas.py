@@ -6,6 +6,7 @@ from apiflask import fields
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import ValidationError
 
+from ticketapi.core.ids import MAX_ID, in_id_range
 from ticketapi.schemas import Schema, ids_field, name_field, timestamp_field
 from ticketapi.slas.models import NOTIFY_TARGETS, SLA_TYPES
 
@@ -15,7 +16,7 @@ HOURS_DOC = {
     "description": '"24x7", "default" (the default working hours) or a schedule id',
     "oneOf": [
         {"type": "string", "enum": ["24x7", "default"]},
-        {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     ],
 }
 
@@ -29,7 +30,7 @@ class HoursField(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if value in ("24x7", "default"):
             return value
-        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2**31 - 1:
+        if isinstance(value, int) and not isinstance(value, bool) and in_id_range(value):
             return value
         raise ValidationError('Give "24x7", "default" or a schedule id.')
 
@@ -58,7 +59,7 @@ class Actions(Schema):
         metadata={"description": "Raise the urgency to this, if it is lower"},
     )
     assign_team_id = fields.Integer(
-        validate=Range(min=1, max=2**31 - 1),
+        validate=Range(min=1, max=MAX_ID),
         allow_none=True,
         metadata={"description": "Move the ticket to this team"},
     )

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from ticketapi import permissions as rules
-from ticketapi.errors import Conflict, Forbidden, Invalid
+from ticketapi.core.access import require
+from ticketapi.core.rows import get_or_404
+from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
 from ticketapi.jobs.outbox import enqueue_after_commit
 from ticketapi.people.models import Organization, Team, Usergroup
-from ticketapi.people.services import get_or_404
 from ticketapi.permissions import Actor
 from ticketapi.slas.hours import Schedule
 from ticketapi.slas.models import Sla, WorkSchedule, build_schedule
@@ -26,32 +27,28 @@ ID_CONDITIONS = {
 }
 
 
-def _require_viewer(actor: Actor) -> None:
-    if not rules.can_view_slas(actor):
-        raise Forbidden("SLAs are for agents only.")
+AGENTS_ONLY = "SLAs are for agents only."
 
 
-def _require_manager(actor: Actor) -> None:
-    _require_viewer(actor)
-    if not rules.can_manage_slas(actor):
-        raise Forbidden("Only admins change SLAs and schedules.")
+def _manager_refusal(actor: Actor) -> str:
+    return "Only admins change SLAs and schedules." if actor.is_agent else AGENTS_ONLY
 
 
 # SLAs.
 
 
 def slas_query(actor: Actor) -> Select:
-    _require_viewer(actor)
+    require(rules.can_view_slas, actor, None, AGENTS_ONLY)
     return select(Sla).order_by(Sla.name, Sla.id)
 
 
 def get_sla(actor: Actor, sla_id: int) -> Sla:
-    _require_viewer(actor)
+    require(rules.can_view_slas, actor, None, AGENTS_ONLY)
     return get_or_404(Sla, sla_id, "SLA")
 
 
 def create_sla(actor: Actor, values: dict[str, Any], *, now: datetime) -> Sla:
-    _require_manager(actor)
+    require(rules.can_manage_slas, actor, None, _manager_refusal(actor))
     sla = Sla(
         created_at=now,
         updated_at=now,
@@ -69,7 +66,7 @@ def create_sla(actor: Actor, values: dict[str, Any], *, now: datetime) -> Sla:
 
 
 def update_sla(actor: Actor, sla_id: int, changes: dict[str, Any], *, now: datetime) -> Sla:
-    _require_manager(actor)
+    require(rules.can_manage_slas, actor, None, _manager_refusal(actor))
     sla = get_sla(actor, sla_id)
     _apply_sla(sla, changes)
     sla.updated_at = now
@@ -79,7 +76,7 @@ def update_sla(actor: Actor, sla_id: int, changes: dict[str, Any], *, now: datet
 
 
 def delete_sla(actor: Actor, sla_id: int) -> None:
-    _require_manager(actor)
+    require(rules.can_manage_slas, actor, None, _manager_refusal(actor))
     db.session.delete(get_sla(actor, sla_id))
     clocks_follow_rules()
 
@@ -160,17 +157,17 @@ def _checked_conditions(conditions: dict[str, Any]) -> dict[str, Any]:
 
 
 def schedules_query(actor: Actor) -> Select:
-    _require_viewer(actor)
+    require(rules.can_view_slas, actor, None, AGENTS_ONLY)
     return select(WorkSchedule).order_by(WorkSchedule.name, WorkSchedule.id)
 
 
 def get_schedule(actor: Actor, schedule_id: int) -> WorkSchedule:
-    _require_viewer(actor)
+    require(rules.can_view_slas, actor, None, AGENTS_ONLY)
     return get_or_404(WorkSchedule, schedule_id, "schedule")
 
 
 def create_schedule(actor: Actor, values: dict[str, Any], *, now: datetime) -> WorkSchedule:
-    _require_manager(actor)
+    require(rules.can_manage_slas, actor, None, _manager_refusal(actor))
     row = WorkSchedule(created_at=now, updated_at=now, timezone="UTC", days={}, holidays=[])
     _apply_schedule(row, values)
     db.session.add(row)
@@ -181,7 +178,7 @@ def create_schedule(actor: Actor, values: dict[str, Any], *, now: datetime) -> W
 def update_schedule(
     actor: Actor, schedule_id: int, changes: dict[str, Any], *, now: datetime
 ) -> WorkSchedule:
-    _require_manager(actor)
+    require(rules.can_manage_slas, actor, None, _manager_refusal(actor))
     row = get_schedule(actor, schedule_id)
     _apply_schedule(row, changes)
     row.updated_at = now
@@ -191,7 +188,7 @@ def update_schedule(
 
 
 def delete_schedule(actor: Actor, schedule_id: int) -> None:
-    _require_manager(actor)
+    require(rules.can_manage_slas, actor, None, _manager_refusal(actor))
     row = get_schedule(actor, schedule_id)
     users = list(db.session.scalars(select(Sla.name).where(Sla.schedule_id == row.id)))
     if users:
@@ -241,3 +238,20 @@ def _unique_name(model, name: str, own_id: int | None, what: str) -> str:
             fields={"name": "already in use"},
         )
     return name
+
+
+def refuse_deleting_named_team(team: Team) -> None:
+    """Subscribed to people's team_deleting: an SLA that names the team must change first."""
+    if slas := sorted(sla.name for sla in db.session.scalars(select(Sla)) if _names(sla, team)):
+        raise Conflict(
+            f"The team is named by the SLAs {', '.join(slas)}: change those SLAs first.",
+            extra={"slas": slas},
+        )
+
+
+def _names(sla: Sla, team: Team) -> bool:
+    """Whether an SLA applies to the team or moves tickets to it."""
+    return team.id in (sla.applies_to or {}).get("team_ids", []) or team.id in {
+        (sla.on_warning or {}).get("assign_team_id"),
+        (sla.on_failure or {}).get("assign_team_id"),
+    }

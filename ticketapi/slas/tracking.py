@@ -1,7 +1,7 @@
 """SLA clocks follow their tickets: which SLAs apply, and every clock stepped to `now`.
 
-The ticket services call `follow_ticket` (through tickets/reactions.py) after each change,
-in the same transaction. An open ticket gains the clocks of the SLAs that now apply to it
+`follow` subscribes to every change the ticket services announce (tickets/events.py) and
+steps the clocks in the same transaction. An open ticket gains the clocks of the SLAs that now apply to it
 and loses those that no longer do; a resolved ticket keeps its clocks as they ended.
 """
 
@@ -22,6 +22,7 @@ from ticketapi.people.models import user_usergroups
 from ticketapi.slas.clock import Clock, Judgement, Moment, Terms, judge, replay, step
 from ticketapi.slas.hours import Schedule
 from ticketapi.slas.models import Sla, TicketSla, TicketSlaDue
+from ticketapi.tickets.events import Change
 from ticketapi.tickets.models import Ticket, TicketEvent
 from ticketapi.tickets.status import Status
 
@@ -119,6 +120,11 @@ SLA_BOOK = versions.Definitions("slas", _load_slas)
 
 def is_open(ticket: Ticket) -> bool:
     return ticket.status != Status.RESOLVED and ticket.merged_into_id is None
+
+
+def follow(change: Change) -> None:
+    """The subscriber of every ticket change: the clocks follow it."""
+    follow_ticket(change.ticket, now=change.now)
 
 
 def follow_ticket(ticket: Ticket, *, now: datetime) -> None:

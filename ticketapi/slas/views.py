@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ticketapi.api import SECURED, committed
+from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
-from ticketapi.extensions import db
+from ticketapi.core.transactions import commit
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.slas import schemas, services
 from ticketapi.timeutil import utcnow
@@ -28,7 +28,7 @@ def list_slas(query_data):
 @bp.doc(summary="Create an SLA definition (admins)", **SECURED)
 def create_sla(json_data):
     sla = services.create_sla(current_actor(), json_data, now=utcnow())
-    db.session.commit()
+    commit()
     return sla, 201, {"Location": f"/api/v1/slas/{sla.id}"}
 
 
@@ -44,7 +44,7 @@ def get_sla(sla_id: int):
 @bp.output(schemas.SlaOut)
 @bp.doc(summary="Change an SLA definition (admins)", **SECURED)
 def update_sla(sla_id: int, json_data):
-    return committed(services.update_sla(current_actor(), sla_id, json_data, now=utcnow()))
+    return commit(services.update_sla(current_actor(), sla_id, json_data, now=utcnow()))
 
 
 @bp.delete("/slas/<int:sla_id>")
@@ -52,7 +52,7 @@ def update_sla(sla_id: int, json_data):
 @bp.doc(summary="Delete an SLA definition (admins)", **SECURED)
 def delete_sla(sla_id: int):
     services.delete_sla(current_actor(), sla_id)
-    db.session.commit()
+    commit()
     return ""
 
 
@@ -70,7 +70,7 @@ def list_schedules(query_data):
 @bp.doc(summary="Create a working-hours schedule (admins)", **SECURED)
 def create_schedule(json_data):
     row = services.create_schedule(current_actor(), json_data, now=utcnow())
-    db.session.commit()
+    commit()
     return row, 201, {"Location": f"/api/v1/schedules/{row.id}"}
 
 
@@ -86,9 +86,7 @@ def get_schedule(schedule_id: int):
 @bp.output(schemas.ScheduleOut)
 @bp.doc(summary="Change a working-hours schedule (admins)", **SECURED)
 def update_schedule(schedule_id: int, json_data):
-    return committed(
-        services.update_schedule(current_actor(), schedule_id, json_data, now=utcnow())
-    )
+    return commit(services.update_schedule(current_actor(), schedule_id, json_data, now=utcnow()))
 
 
 @bp.delete("/schedules/<int:schedule_id>")
@@ -96,5 +94,5 @@ def update_schedule(schedule_id: int, json_data):
 @bp.doc(summary="Delete a schedule no SLA uses (admins; 409 names the SLAs)", **SECURED)
 def delete_schedule(schedule_id: int):
     services.delete_schedule(current_actor(), schedule_id)
-    db.session.commit()
+    commit()
     return ""

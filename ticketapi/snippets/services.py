@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 
 from ticketapi import permissions as rules
-from ticketapi.api import MAX_ID
+from ticketapi.core.access import require
+from ticketapi.core.rows import find
 from ticketapi.errors import Forbidden, Invalid, NotFound
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
@@ -18,17 +19,13 @@ from ticketapi.snippets.models import Snippet, SnippetTag
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Ticket
 
-
-def _require_agent(actor: Actor) -> None:
-    if actor.is_anonymous:
-        raise Forbidden("Sign in as an agent to use snippets.")
-    if not rules.can_use_snippets(actor):
-        raise Forbidden("Snippets are for agents only.")
+AGENTS_ONLY = "Snippets are for agents only."
+SIGN_IN = "Sign in as an agent to use snippets."
 
 
 def snippets_query(actor: Actor, filters: dict[str, Any]) -> Select:
     """The shared snippets and the actor's own, filtered, by title."""
-    _require_agent(actor)
+    require(rules.can_use_snippets, actor, None, AGENTS_ONLY, signed_out=SIGN_IN)
     query = select(Snippet).where(rules.visible_snippets(actor, Snippet))
     if "shared" in filters:
         query = query.where(Snippet.shared == filters["shared"])
@@ -48,16 +45,15 @@ def snippets_query(actor: Actor, filters: dict[str, Any]) -> Select:
 
 def get_snippet(actor: Actor, snippet_id: int) -> Snippet:
     """Return a snippet the actor may see; 404 for others' personal ones, so ids are not probed."""
-    _require_agent(actor)
-    # A path id beyond the column's range would overflow the driver: it names nothing.
-    snippet = db.session.get(Snippet, snippet_id) if 0 < snippet_id <= MAX_ID else None
+    require(rules.can_use_snippets, actor, None, AGENTS_ONLY, signed_out=SIGN_IN)
+    snippet = find(Snippet, snippet_id)
     if snippet is None or not rules.can_view_snippet(actor, snippet):
         raise NotFound(f"There is no snippet {snippet_id}.")
     return snippet
 
 
 def create_snippet(actor: Actor, values: dict[str, Any], *, now: datetime) -> Snippet:
-    _require_agent(actor)
+    require(rules.can_use_snippets, actor, None, AGENTS_ONLY, signed_out=SIGN_IN)
     if values.get("shared") and not rules.can_share_snippets(actor):
         raise Forbidden("Shared snippets need the snippets.manage permission: save it as yours.")
     snippet = Snippet(

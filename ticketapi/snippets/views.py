@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ticketapi.api import SECURED, committed
+from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
-from ticketapi.extensions import db
+from ticketapi.core.transactions import commit
 from ticketapi.pagination import page_of, paginate
 from ticketapi.snippets import schemas, services, templating
 from ticketapi.timeutil import utcnow
@@ -29,7 +29,7 @@ def list_snippets(query_data):
 @bp.doc(summary="Save a snippet: yours, or shared (snippets.manage)", **SECURED)
 def create_snippet(json_data):
     snippet = services.create_snippet(current_actor(), json_data, now=utcnow())
-    db.session.commit()
+    commit()
     return snippet, 201, {"Location": f"/api/v1/snippets/{snippet.id}"}
 
 
@@ -45,7 +45,7 @@ def get_snippet(snippet_id: int):
 @bp.output(schemas.SnippetOut)
 @bp.doc(summary="Change your snippet, or a shared one (snippets.manage)", **SECURED)
 def update_snippet(snippet_id: int, json_data):
-    return committed(services.update_snippet(current_actor(), snippet_id, json_data, now=utcnow()))
+    return commit(services.update_snippet(current_actor(), snippet_id, json_data, now=utcnow()))
 
 
 @bp.delete("/snippets/<int:snippet_id>")
@@ -53,7 +53,7 @@ def update_snippet(snippet_id: int, json_data):
 @bp.doc(summary="Delete your snippet, or a shared one (snippets.manage)", **SECURED)
 def delete_snippet(snippet_id: int):
     services.delete_snippet(current_actor(), snippet_id)
-    db.session.commit()
+    commit()
     return ""
 
 

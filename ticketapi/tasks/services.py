@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from ticketapi import permissions as rules
-from ticketapi.api import MAX_ID
+from ticketapi.core.access import require
+from ticketapi.core.rows import find
 from ticketapi.errors import Forbidden, Invalid, NotFound
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, Team
@@ -17,17 +18,13 @@ from ticketapi.tasks.models import Task
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Ticket, ticket_cc, ticket_followers
 
-
-def _require_agent(actor: Actor) -> None:
-    if actor.is_anonymous:
-        raise Forbidden("Sign in as an agent to use tasks.")
-    if not rules.can_use_tasks(actor):
-        raise Forbidden("Tasks are for agents only.")
+AGENTS_ONLY = "Tasks are for agents only."
+SIGN_IN = "Sign in as an agent to use tasks."
 
 
 def tasks_query(actor: Actor, filters: dict[str, Any]) -> Select:
     """The tasks the actor may see, filtered; soonest due first, undated ones last."""
-    _require_agent(actor)
+    require(rules.can_use_tasks, actor, None, AGENTS_ONLY, signed_out=SIGN_IN)
     query = select(Task).where(
         rules.visible_tasks(actor, Task, Ticket, ticket_followers, ticket_cc)
     )
@@ -46,9 +43,8 @@ def tasks_query(actor: Actor, filters: dict[str, Any]) -> Select:
 
 def get_task(actor: Actor, task_id: int) -> Task:
     """Return a task the actor may see; 404 otherwise, so ids are not probed."""
-    _require_agent(actor)
-    # A path id beyond the column's range would overflow the driver: it names nothing.
-    task = db.session.get(Task, task_id) if 0 < task_id <= MAX_ID else None
+    require(rules.can_use_tasks, actor, None, AGENTS_ONLY, signed_out=SIGN_IN)
+    task = find(Task, task_id)
     if task is None or not rules.can_view_task(actor, task):
         raise NotFound(f"There is no task {task_id}.")
     return task
@@ -56,7 +52,7 @@ def get_task(actor: Actor, task_id: int) -> Task:
 
 def create_task(actor: Actor, values: dict[str, Any], *, now: datetime) -> Task:
     """Create a task; with neither agent_id nor team_id it is the creator's own."""
-    _require_agent(actor)
+    require(rules.can_use_tasks, actor, None, AGENTS_ONLY, signed_out=SIGN_IN)
     if values.get("agent_id") is None and values.get("team_id") is None:
         values = {**values, "agent_id": actor.id}
     task = Task(created_by_id=actor.id, created_at=now, updated_at=now, done=False)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ticketapi.api import SECURED, committed
+from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
-from ticketapi.extensions import db
+from ticketapi.core.transactions import commit
 from ticketapi.pagination import page_of, paginate
 from ticketapi.tasks import schemas, services
 from ticketapi.timeutil import utcnow
@@ -29,7 +29,7 @@ def list_tasks(query_data):
 @bp.doc(summary="Create a task for yourself, another agent or a team", **SECURED)
 def create_task(json_data):
     task = services.create_task(current_actor(), json_data, now=utcnow())
-    db.session.commit()
+    commit()
     return task, 201, {"Location": f"/api/v1/tasks/{task.id}"}
 
 
@@ -45,7 +45,7 @@ def get_task(task_id: int):
 @bp.output(schemas.TaskOut)
 @bp.doc(summary="Change a task or mark it done (creator, assignees, tasks.manage)", **SECURED)
 def update_task(task_id: int, json_data):
-    return committed(services.update_task(current_actor(), task_id, json_data, now=utcnow()))
+    return commit(services.update_task(current_actor(), task_id, json_data, now=utcnow()))
 
 
 @bp.delete("/tasks/<int:task_id>")
@@ -53,5 +53,5 @@ def update_task(task_id: int, json_data):
 @bp.doc(summary="Delete a task (its creator, or tasks.manage)", **SECURED)
 def delete_task(task_id: int):
     services.delete_task(current_actor(), task_id)
-    db.session.commit()
+    commit()
     return ""

@@ -13,6 +13,7 @@ from typing import BinaryIO
 from sqlalchemy import text
 
 from ticketapi import permissions as rules
+from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError, Invalid, NotFound, Unauthorized
 from ticketapi.extensions import db
 from ticketapi.permissions import Actor
@@ -93,7 +94,7 @@ def store_upload(
     if actor.is_anonymous:
         raise Unauthorized("Sign in to upload files.")
     quotas.check_upload(actor, now=now)  # before reading a byte
-    db.session.commit()  # no transaction (no SQLite write lock) while the file arrives
+    commit()  # no transaction (no SQLite write lock) while the file arrives
     root.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     with tempfile.NamedTemporaryFile(dir=root, delete=False, prefix=".upload-") as temporary:

@@ -18,7 +18,7 @@ from ticketapi.errors import Conflict, Forbidden, Invalid, Unauthorized
 from ticketapi.extensions import db
 from ticketapi.people import services as people
 from ticketapi.permissions import Actor
-from ticketapi.tickets import history, holds, reactions
+from ticketapi.tickets import events, history, holds
 from ticketapi.tickets.models import Message, Ticket, TicketConfirmation
 from ticketapi.tickets.services import get_ticket, with_relations
 
@@ -105,7 +105,7 @@ def _locked(ticket_id: int) -> Ticket:
 def _confirm(ticket: Ticket, actor: Actor, *, how: str, now: datetime) -> None:
     if ticket.confirmed:
         return
-    before = reactions.Before.of(ticket)
+    before = events.Before.of(ticket)
     # Held, the ticket kept the organization its requester had; a requester the link has
     # just verified may have joined one since, and the ticket is theirs as if sent signed in.
     # Read through the relationship: mark_verified may have just set it, unflushed.
@@ -119,4 +119,4 @@ def _confirm(ticket: Ticket, actor: Actor, *, how: str, now: datetime) -> None:
     ticket.updated_at = now
     holds.end_links(ticket, now=now)
     history.record(ticket, actor, "confirmed", now=now, **changes)
-    reactions.changed(actor, ticket, before, now=now)
+    events.changed.publish(events.Change(actor, ticket, now, before))

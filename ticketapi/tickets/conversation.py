@@ -11,7 +11,7 @@ from ticketapi import permissions as rules
 from ticketapi.errors import Conflict, Forbidden, Invalid
 from ticketapi.extensions import db
 from ticketapi.permissions import Actor
-from ticketapi.tickets import history, reactions
+from ticketapi.tickets import events, history
 from ticketapi.tickets.models import Attachment, Message, Ticket
 from ticketapi.tickets.rendering import body_html
 from ticketapi.tickets.services import get_ticket, set_status
@@ -51,7 +51,7 @@ def post_message(
             extra={"merged_into_id": ticket.merged_into_id},
         )
     _check_may_post(actor, ticket, note=note, status=status)
-    before = reactions.Before.of(ticket)
+    before = events.Before.of(ticket)
     message = Message(
         ticket_id=ticket.id,
         body=body,
@@ -87,7 +87,7 @@ def post_message(
     if happening is Happening.AGENT_REPLIED and ticket.first_agent_reply_at is None:
         ticket.first_agent_reply_at = now
     ticket.updated_at = now
-    reactions.message_posted(actor, ticket, message, before, now=now)
+    events.message_posted.publish(events.Change(actor, ticket, now, before, message))
     return message
 
 

@@ -10,7 +10,7 @@ from ticketapi import permissions as rules
 from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
 from ticketapi.permissions import Actor
-from ticketapi.tickets import history, reactions, search
+from ticketapi.tickets import events, history
 from ticketapi.tickets.models import Message, Ticket, TicketLabel
 from ticketapi.tickets.services import get_ticket
 from ticketapi.tickets.status import Status
@@ -31,7 +31,7 @@ def merge_tickets(actor: Actor, source_id: int, target_id: int, *, now: datetime
         for ticket_id in (first, second)
     }
     source, target = locked[source_id], locked[target_id]
-    before = {ticket.id: reactions.Before.of(ticket) for ticket in (source, target)}
+    before = {ticket.id: events.Before.of(ticket) for ticket in (source, target)}
     for ticket in (source, target):
         if ticket.merged_into_id is not None:
             raise Conflict(
@@ -68,8 +68,8 @@ def merge_tickets(actor: Actor, source_id: int, target_id: int, *, now: datetime
     source.resolved_at = source.status_changed_at = source.updated_at = now
     target.updated_at = now
     for ticket in (source, target):
-        reactions.changed(actor, ticket, before[ticket.id], now=now)
-        search.reindex(ticket)  # the messages moved: the survivor finds them, the source not
+        events.changed.publish(events.Change(actor, ticket, now, before[ticket.id]))
+        events.messages_moved.publish(ticket)  # the survivor's search finds them, the source's not
     db.session.flush()
     db.session.expire(target)
     return target

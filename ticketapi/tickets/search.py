@@ -10,8 +10,10 @@ apart, so a user's search can leave internal notes out:
     public messages               public_text     C
     internal notes                note_text       D
 
-The services call in here inside their own transaction (tickets/reactions.py, merge.py,
-delete), so the index changes with the ticket or not at all. No database triggers: opening
+The index subscribes to the ticket services' events (tickets/events.py: opened, changed,
+message posted, messages moved by a merge, deleted) and to a requester's new name or address
+(people/events.py), and is written inside their transaction, so it changes with the ticket
+or not at all. No database triggers: opening
 a ticket writes its entry from what is in memory, without a SELECT.
 """
 
@@ -29,8 +31,10 @@ from sqlalchemy import (
     text,
 )
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.people.models import User
+from ticketapi.tickets.events import Change
 from ticketapi.tickets.models import Message, Ticket
 
 INDEX_TABLE = "ticket_search"
@@ -149,7 +153,7 @@ def _write(documents: list[Document]) -> None:
         db.session.execute(upsert, [d.params() for d in documents])
 
 
-# Keeping it in step (called by the ticket services) ----------------------------------------
+# Keeping it in step (the subscribers below, and the bench) ----------------------------------------
 
 
 def ticket_opened(ticket: Ticket, message: Message) -> None:
@@ -294,7 +298,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> Rebuilt:
                 document.add(body, note=note)
                 summary.messages += 1
         _write(list(documents.values()))
-        db.session.commit()
+        commit()
         before, summary.tickets = summary.tickets, summary.tickets + len(heads)
         if progress and (summary.tickets // PROGRESS_EVERY > before // PROGRESS_EVERY):
             progress(summary.tickets, total)
@@ -302,7 +306,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> Rebuilt:
     summary.removed = db.session.execute(
         text(f"DELETE FROM ticket_search WHERE {key} NOT IN (SELECT id FROM tickets)")
     ).rowcount
-    db.session.commit()
+    commit()
     if progress and summary.tickets % PROGRESS_EVERY:
         progress(summary.tickets, total)
     summary.seconds = time.perf_counter() - started
@@ -315,3 +319,19 @@ def fill_if_empty() -> Rebuilt | None:
     if not has_tickets or db.session.execute(text("SELECT 1 FROM ticket_search LIMIT 1")).first():
         return None
     return rebuild()
+
+
+# Subscribers (ticketapi/subscriptions.py): the entry follows each change, in its transaction.
+
+
+def on_opened(change: Change) -> None:
+    ticket_opened(change.ticket, change.message)
+
+
+def on_changed(change: Change) -> None:
+    if change.before is not None and change.ticket.subject != change.before.subject:
+        subject_changed(change.ticket)
+
+
+def on_message_posted(change: Change) -> None:
+    message_added(change.ticket, change.message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, select, text
+from sqlalchemy import Select, bindparam, exists, func, select, text
 from sqlalchemy.orm import lazyload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,10 +22,11 @@ from ticketapi.people.models import Agent, Team, User
 from ticketapi.permissions import Actor
 from ticketapi.settings import services as desk_settings
 from ticketapi.slas.models import TicketSla, TicketSlaDue
-from ticketapi.tickets import history, holds, quotas, reactions, search, search_query
+from ticketapi.tickets import events, history, holds, quotas, search_query
 from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
 from ticketapi.tickets.refs import new_ref
 from ticketapi.tickets.rendering import body_html
+from ticketapi.tickets.schemas import TicketOut
 from ticketapi.tickets.status import Happening, Status, StatusRuleError, next_status
 
 REF_ATTEMPTS = 5
@@ -125,7 +126,7 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
         changes = {k: values[k] for k in ("agent_id", "team_id", "labels") if k in values}
         if changes:
             _apply_changes(actor, ticket, changes, now=now)
-    reactions.opened(actor, ticket, message, now=now)
+    events.opened.publish(events.Change(actor, ticket, now, message=message))
     return ticket
 
 
@@ -270,25 +271,38 @@ def update_ticket(
     _check_may_change(actor, ticket, changes)
     if ticket.version != version:
         raise stale(ticket, version)
-    before = reactions.Before.of(ticket)
+    before = events.Before.of(ticket)
     # One UPDATE for the whole change, so one change is one version.
     with db.session.no_autoflush:
         if _apply_changes(actor, ticket, changes, now=now):
-            reactions.changed(actor, ticket, before, now=now)
+            events.changed.publish(events.Change(actor, ticket, now, before))
     return flush_or_conflict(ticket, version)
+
+
+# The helpdesk's own rules (the SLA check's actions) change tickets through these three.
+
+
+def lock_for_rule(ticket_id: int) -> Ticket | None:
+    """The ticket, its row locked until commit, for a rule to act on; None if it is gone."""
+    return db.session.scalar(
+        select(Ticket).where(Ticket.id == ticket_id).with_for_update(of=Ticket)
+    )
+
+
+def record_by_rule(actor: Actor, ticket: Ticket, kind: str, *, now: datetime, **data: Any) -> None:
+    """Note in the ticket's history what a rule saw (an SLA crossing), changed or not."""
+    history.record(ticket, actor, kind, now=now, **data)
 
 
 def change_by_rule(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now: datetime):
     """The helpdesk's own change by a rule (an SLA action) to a ticket locked for update."""
-    before = reactions.Before.of(ticket)
+    before = events.Before.of(ticket)
     with db.session.no_autoflush:
         if _apply_changes(actor, ticket, changes, now=now):
-            reactions.changed(actor, ticket, before, now=now)
+            events.changed.publish(events.Change(actor, ticket, now, before))
 
 
 def stale(ticket: Ticket, version: int) -> Conflict:
-    from ticketapi.tickets.schemas import TicketOut
-
     return Conflict(
         f"Ticket {ticket.ref} changed since version {version}: it is now at version "
         f"{ticket.version}. Look at the current state, then send your change again.",
@@ -404,7 +418,7 @@ def _set_members(actor: Actor, ticket: Ticket, field: str, wanted: list, *, now:
 
 def delete_ticket(actor: Actor, ticket_id: int) -> None:
     ticket = get_ticket(actor, ticket_id, rules.can_delete_ticket)
-    search.forget(ticket.id)
+    events.deleted.publish(ticket.id)
     db.session.delete(ticket)
 
 
@@ -422,3 +436,19 @@ def existing(model, object_id: int, field: str):
     if found is None:
         raise Invalid(f"There is no {field} {object_id}.", fields={field: "unknown id"})
     return found
+
+
+def refuse_deleting_team_with_open_tickets(team: Team) -> None:
+    """Subscribed to people's team_deleting: its open tickets must move to another team first."""
+    open_tickets = db.session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .where(Ticket.team_id == team.id, Ticket.status != Status.RESOLVED.value)
+    )
+    if open_tickets:
+        raise Conflict(
+            f"{team.name} still has {open_tickets} open ticket(s): move them to another team "
+            f"first (GET /api/v1/tickets?team_id={team.id}&status=awaiting_agent,"
+            "awaiting_user,pending).",
+            extra={"open_tickets": open_tickets},
+        )

@@ -23,6 +23,7 @@ from flask import current_app
 from huey import crontab
 from sqlalchemy import delete, select
 
+from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import job
 from ticketapi.tickets.attachments import lock_content, storage_path
@@ -77,7 +78,7 @@ def remove_unsent(root: Path, *, now: datetime, batch: int = BATCH) -> Removed:
             )
         )
         if not ids:
-            db.session.commit()
+            commit()
             return removed
         _remove_batch(root, ids, cutoff, removed)
         if len(ids) < batch:
@@ -113,7 +114,7 @@ def _remove_batch(root: Path, ids: list[int], cutoff: datetime, removed: Removed
             continue  # gone already (a removal that failed after deleting its files)
         aside.append((target, moved))
     try:
-        db.session.commit()
+        commit()
     except BaseException:
         db.session.rollback()
         for target, moved in aside:

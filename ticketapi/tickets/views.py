@@ -9,8 +9,9 @@ from flask import current_app, send_file
 
 from ticketapi.api import SECURED
 from ticketapi.auth.current import current_actor
+from ticketapi.core.transactions import commit
 from ticketapi.errors import PreconditionRequired
-from ticketapi.extensions import db, limiter
+from ticketapi.extensions import limiter
 from ticketapi.pagination import PageArgs, page_of, paginate
 from ticketapi.permissions import can_see_notes
 from ticketapi.tickets import (
@@ -61,7 +62,7 @@ def list_tickets(query_data):
 )
 def open_ticket(json_data):
     ticket = services.open_ticket(current_actor(), json_data, now=utcnow())
-    db.session.commit()
+    commit()
     return ticket, 201, {"Location": f"/api/v1/tickets/{ticket.id}"}
 
 
@@ -87,7 +88,7 @@ def update_ticket(ticket_id: int, preconditions, json_data):
     ticket = services.update_ticket(
         current_actor(), ticket_id, json_data, version=version, now=utcnow()
     )
-    db.session.commit()
+    commit()
     return ticket, 200, {"ETag": ticket.etag}
 
 
@@ -109,7 +110,7 @@ def _expected_version(if_match: str | None, body_version: int | None) -> int:
 @bp.doc(summary="Delete a ticket and everything on it (tickets.delete)", **SECURED)
 def delete_ticket(ticket_id: int):
     services.delete_ticket(current_actor(), ticket_id)
-    db.session.commit()
+    commit()
     return ""
 
 
@@ -119,7 +120,7 @@ def delete_ticket(ticket_id: int):
 @bp.doc(summary="Merge this ticket into another; returns the surviving ticket", **SECURED)
 def merge_ticket(ticket_id: int, json_data):
     target = merge.merge_tickets(current_actor(), ticket_id, json_data["into_id"], now=utcnow())
-    db.session.commit()
+    commit()
     return target
 
 
@@ -140,7 +141,7 @@ def confirm_ticket(ticket_id: int, json_data):
         ticket = confirmation.confirm_with_link(json_data["token"], now=now, ticket_id=ticket_id)
     else:
         ticket = confirmation.confirm_signed_in(current_actor(), ticket_id, now=now)
-    db.session.commit()
+    commit()
     return ticket
 
 
@@ -152,7 +153,7 @@ def confirm_ticket(ticket_id: int, json_data):
 )
 def send_confirmation_link(ticket_id: int):
     ticket = confirmation.send_new_link(current_actor(), ticket_id, now=utcnow())
-    db.session.commit()
+    commit()
     return {
         "message": f"We have mailed {ticket.user.email} a new link to confirm ticket "
         f"{ticket.ref} ({holds.LINK_TTL.days} days, once)."
@@ -178,7 +179,7 @@ def post_message(ticket_id: int, json_data):
     actor, now = current_actor(), utcnow()
     html = json_data.pop("body_html", None)
     message = conversation.post_message(actor, ticket_id, now=now, html=html, **json_data)
-    db.session.commit()
+    commit()
     return message
 
 
@@ -199,7 +200,7 @@ def list_followers(ticket_id: int):
 def add_follower(ticket_id: int, json_data):
     actor, now = current_actor(), utcnow()
     ticket = participants.add_follower(actor, ticket_id, json_data["agent_id"], now=now)
-    db.session.commit()
+    commit()
     return ticket
 
 
@@ -209,7 +210,7 @@ def add_follower(ticket_id: int, json_data):
 def remove_follower(ticket_id: int, agent_id: int):
     actor, now = current_actor(), utcnow()
     ticket = participants.remove_follower(actor, ticket_id, agent_id, now=now)
-    db.session.commit()
+    commit()
     return ticket
 
 
@@ -227,7 +228,7 @@ def list_cc(ticket_id: int):
 def add_cc(ticket_id: int, json_data):
     actor, now = current_actor(), utcnow()
     ticket = participants.add_cc(actor, ticket_id, json_data, now=now)
-    db.session.commit()
+    commit()
     return ticket
 
 
@@ -237,7 +238,7 @@ def add_cc(ticket_id: int, json_data):
 def remove_cc(ticket_id: int, user_id: int):
     actor, now = current_actor(), utcnow()
     ticket = participants.remove_cc(actor, ticket_id, user_id, now=now)
-    db.session.commit()
+    commit()
     return ticket
 
 
@@ -268,7 +269,7 @@ def upload(files_data):
         max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
         now=utcnow(),
     )
-    db.session.commit()
+    commit()
     return attachment
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.ticketapi.jobs.conftest import drain, relay
 from ticketapi.extensions import db
-from ticketapi.jobs.services import record_failure
+from ticketapi.jobs.failures import record_failure
 from ticketapi.mail.outbound import queue_mail
 from ticketapi.people.models import Organization
 
