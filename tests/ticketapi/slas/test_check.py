@@ -13,7 +13,7 @@ from ticketapi.extensions import db
 from ticketapi.slas.check import due_clocks, run_check
 from ticketapi.tickets.models import Ticket, TicketEvent
 
-from .conftest import minutes
+from .clock import minutes
 
 
 def sla_events(ticket: Ticket) -> list[dict]:
