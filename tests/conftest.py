@@ -1,8 +1,11 @@
-"""Shared fixtures: small hand-written sites, the engine's settings, and the demo build."""
+"""Shared fixtures: small hand-written sites, the engine's settings, and the demo build.
+
+Fixtures shared by several folders live in tests/support/ and are registered here as
+plugins: no test module imports a fixture (or anything else) from a conftest or a test module.
+"""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -11,82 +14,16 @@ from click.testing import CliRunner
 from helpdesk import ENGINE_ROOT
 from helpdesk.publish import settings as portal_settings
 from helpdesk.publish.build import build
+from tests.support.sites import MINIMAL_SITE, write_files
 
-MINIMAL_SITE = {
-    "content/articles/billing/_category.yml": """
-        title: Billing
-        description: Plans and invoices.
-        order: 1
-    """,
-    "content/articles/billing/refunds.md": """
-        ---
-        title: Ask for a refund
-        date: 2026-03-01
-        tags: [billing, refunds]
-        summary: How refunds work.
-        ---
-
-        ## When you can ask
-
-        Within 30 days under our SLA, see [invoices]({filename}invoices.md).
-    """,
-    "content/articles/billing/invoices.md": """
-        ---
-        title: Download invoices
-        date: 2026-03-02
-        tags: [billing]
-        ---
-
-        Invoices are in the [glossary](/glossary/#invoice).
-    """,
-    "content/news/launch.md": """
-        ---
-        title: We launched
-        date: "2026-02-01 09:00"
-        summary: The help centre is open.
-        ---
-
-        Read the [refund article]({filename}/articles/billing/refunds.md).
-    """,
-    "content/downloads/tool.md": """
-        ---
-        title: The tool
-        version: "1.0"
-        file: tool.sh
-        ---
-
-        Run it.
-    """,
-    "content/downloads/files/tool.sh": "echo hello\n",
-    "content/pages/about.md": """
-        ---
-        title: About
-        ---
-
-        About us.
-    """,
-    "glossary.yml": """
-        - term: Invoice
-          definition: A bill for a subscription period.
-        - term: SLA
-          definition: Service level agreement.
-          aliases: [service level agreement]
-    """,
-}
-
-
-def write_files(root: Path, files: dict[str, str | bytes | None]) -> None:
-    """Write a site's files; a None value removes that file."""
-    for name, text in files.items():
-        path = root / name
-        if text is None:
-            path.unlink(missing_ok=True)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+# In the order they import one another (a plugin is imported before it is registered).
+pytest_plugins = [
+    "tests.support.browser",
+    "tests.support.jobs",
+    "tests.support.smtp",
+    "tests.support.mailbox",
+    "tests.support.portal",
+]
 
 
 @pytest.fixture

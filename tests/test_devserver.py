@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 from helpdesk import ENGINE_ROOT
+from tests.support.processes import free_port, group_alive, wait_for
 
 PELICAN = Path(sys.executable).parent / "pelican"
-
-
-def group_alive(group: int) -> bool:
-    try:
-        os.killpg(group, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> str | None:
@@ -36,16 +21,6 @@ def fetch(url: str) -> str | None:
             return response.read().decode()
     except OSError:
         return None
-
-
-def wait_for(predicate, seconds: float = 30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    return None
 
 
 def test_devserver_rebuilds_an_article_while_the_writer_types(site):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from helpdesk import ENGINE_ROOT
-from tests.test_devserver import free_port, group_alive, wait_for
+from tests.support.processes import free_port, group_alive, wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ import pytest
 from helpdesk import ENGINE_ROOT
 from helpdesk.cli import main
 from helpdesk.search.store import IndexStore
-from tests.test_devserver import free_port, group_alive, wait_for
+from tests.support.processes import free_port, group_alive, wait_for
 from ticketapi import create_app
 from ticketapi.cli import upgrade_database
 from ticketapi.config import ConfigError

@@ -6,7 +6,7 @@ from helpdesk import ENGINE_ROOT
 from helpdesk.cli import main
 from helpdesk.publish.build import build
 from helpdesk.publish.check import check
-from tests.conftest import MINIMAL_SITE
+from tests.support.sites import MINIMAL_SITE
 
 SETTINGS = ["--settings", str(ENGINE_ROOT / "pelicanconf.py")]
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>dot</title><circle cx="5" cy="5" r="4"/></svg>'
@@ -117,7 +117,7 @@ def test_large_sites_are_checked_in_parallel_and_build_the_same_portal(site, set
 
 
 def test_parallel_check_errors_win_and_nothing_is_published(site, settings_for):
-    from tests.publish.test_check import BAD_CONTENT
+    from tests.support.sites import BAD_CONTENT
 
     for case in ("bad date", "broken filename link", "glossary duplicate term"):
         files, expected = BAD_CONTENT[case]

@@ -15,7 +15,7 @@ from helpdesk.publish.run import SETTING, Run
 from helpdesk.search.query import search
 from helpdesk.search.reader import open_reader
 from helpdesk.search.store import IndexStore
-from tests.conftest import MINIMAL_SITE, write_files
+from tests.support.sites import MINIMAL_SITE, write_files
 
 STATUS = "'status' must be one of published, draft, hidden"
 #: A page `helpdesk check` does not read (it reads .md files only) but Pelican's reader does;

@@ -10,7 +10,7 @@ from helpdesk.search.query import search
 from helpdesk.search.reader import open_reader
 from helpdesk.search.store import IndexStore, Manifest
 
-from .conftest import DOCUMENTS
+from .documents import DOCUMENTS
 
 
 def urls(answer) -> list[str]:

@@ -11,7 +11,7 @@ from helpdesk.search.indexer import Document, index_documents
 from helpdesk.search.query import MAX_QUERY_CHARS, search
 from helpdesk.search.reader import open_reader
 
-from .conftest import DOCUMENTS
+from .documents import DOCUMENTS
 
 SAML = "/portal/kb/security/saml/"
 

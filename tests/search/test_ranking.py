@@ -16,7 +16,7 @@ from helpdesk.search.ranking import BoundedCache, top
 from helpdesk.search.reader import open_reader
 from helpdesk.search.store import IndexStore
 
-from .conftest import DOCUMENTS
+from .documents import DOCUMENTS
 
 QUERIES = [
     "snapshot",

@@ -1,4 +1,8 @@
-"""Debian's Chromium through Playwright, and a loopback server for a built portal."""
+"""Debian's Chromium through Playwright, and a loopback server for a built portal.
+
+Registered as a plugin (tests/conftest.py): the `browser` and `base_url` fixtures reach the
+theme's and the portal's browser tests without being imported.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,21 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+
+#: Pages of the built demo portal, one of each kind.
+DEMO_PAGES = [
+    "/",
+    "/kb/",
+    "/kb/troubleshooting/error-codes-reference/",
+    "/kb/getting-started/install-cli-linux/",
+    "/news/",
+    "/downloads/",
+    "/downloads/tide-shell-completion/",
+    "/glossary/",
+    "/404.html",
+]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -63,3 +82,22 @@ def serve_app(app) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_output):
+    """The demo portal, built once per session, served on loopback."""
+    with serve_directory(demo_output) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if chromium_path() is None:
+        pytest.fail("Debian's chromium is not installed: run `make system-deps` (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

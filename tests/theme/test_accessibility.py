@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
-from tests.theme.test_browser import base_url, browser  # noqa: F401  (the shared fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +28,7 @@ PAGES = {
 
 
 @pytest.fixture(scope="module", params=SCHEMES)
-def scheme_page(request, browser):  # noqa: F811
+def scheme_page(request, browser):
     context = browser.new_context(**context_options(request.param))
     page = context.new_page()
     yield page
@@ -37,13 +36,13 @@ def scheme_page(request, browser):  # noqa: F811
 
 
 @pytest.mark.parametrize("family", list(PAGES))
-def test_every_page_family_meets_wcag_21_aa(scheme_page, base_url, family):  # noqa: F811
+def test_every_page_family_meets_wcag_21_aa(scheme_page, base_url, family):
     scheme_page.goto(base_url + PAGES[family])
     scheme_page.wait_for_load_state("networkidle")
     assert_accessible(scheme_page, f"{family} {PAGES[family]}")
 
 
-def test_an_open_glossary_tooltip_meets_wcag_21_aa(scheme_page, base_url):  # noqa: F811
+def test_an_open_glossary_tooltip_meets_wcag_21_aa(scheme_page, base_url):
     scheme_page.goto(base_url + "/kb/backup-restore/how-snapshots-work/")
     scheme_page.wait_for_load_state("networkidle")
     term = scheme_page.locator("[data-glossary]").first
@@ -52,7 +51,7 @@ def test_an_open_glossary_tooltip_meets_wcag_21_aa(scheme_page, base_url):  # no
     assert_accessible(scheme_page, "an article with a glossary tooltip open")
 
 
-def test_the_check_fails_and_says_where(scheme_page, base_url):  # noqa: F811
+def test_the_check_fails_and_says_where(scheme_page, base_url):
     """The check itself: a page with faint text and an unnamed image is refused, readably."""
     scheme_page.goto(base_url + "/")
     scheme_page.evaluate(

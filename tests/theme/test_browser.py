@@ -6,39 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.browser import chromium_path, launch_chromium, serve_directory
+from tests.support.browser import DEMO_PAGES as PAGES
 
 pytestmark = pytest.mark.browser
-
-PAGES = [
-    "/",
-    "/kb/",
-    "/kb/troubleshooting/error-codes-reference/",
-    "/kb/getting-started/install-cli-linux/",
-    "/news/",
-    "/downloads/",
-    "/downloads/tide-shell-completion/",
-    "/glossary/",
-    "/404.html",
-]
-
-
-@pytest.fixture(scope="module")
-def base_url(demo_output):
-    with serve_directory(demo_output) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        pytest.fail("Debian's chromium is not installed: run `make system-deps` (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def test_keyboard_user_skips_to_the_content(browser, base_url):

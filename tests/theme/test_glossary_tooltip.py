@@ -7,7 +7,6 @@ import json
 import pytest
 
 from tests.support.browser import serve_directory
-from tests.theme.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 pytestmark = pytest.mark.browser
 ARTICLE = "/kb/backup-restore/how-snapshots-work/"
@@ -35,7 +34,7 @@ def tooltip_text(page) -> str | None:
     return tooltip.inner_text() if tooltip.is_visible() else None
 
 
-def test_tabbing_to_a_term_shows_its_definition_and_escape_hides_it(browser, base_url, definitions):  # noqa: F811
+def test_tabbing_to_a_term_shows_its_definition_and_escape_hides_it(browser, base_url, definitions):
     page = browser.new_page()
     open_article(page, base_url)
     for _ in range(80):
@@ -58,7 +57,7 @@ def test_tabbing_to_a_term_shows_its_definition_and_escape_hides_it(browser, bas
     page.close()
 
 
-def test_hover_shows_the_definition_without_moving_the_text(browser, base_url, definitions):  # noqa: F811
+def test_hover_shows_the_definition_without_moving_the_text(browser, base_url, definitions):
     page = browser.new_page()
     open_article(page, base_url)
     term = page.locator(".prose a[data-glossary]").first
@@ -76,7 +75,7 @@ def test_hover_shows_the_definition_without_moving_the_text(browser, base_url, d
     page.close()
 
 
-def test_first_tap_shows_the_definition_second_tap_opens_the_glossary(browser, base_url):  # noqa: F811
+def test_first_tap_shows_the_definition_second_tap_opens_the_glossary(browser, base_url):
     context = browser.new_context(
         has_touch=True, is_mobile=True, viewport={"width": 360, "height": 740}
     )
@@ -94,7 +93,7 @@ def test_first_tap_shows_the_definition_second_tap_opens_the_glossary(browser, b
     context.close()
 
 
-def test_without_javascript_a_term_is_a_link_to_its_entry(browser, base_url):  # noqa: F811
+def test_without_javascript_a_term_is_a_link_to_its_entry(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base_url + ARTICLE)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.ticketapi.conftest import ANONYMOUS, reset_database
+from tests.support.database import reset_database
+from tests.support.world import ANONYMOUS
 
 ACTORS = ("anonymous", "user_a", "user_b", "user_c_org", "agent_blind", "agent_viewer", "admin")
 

@@ -7,16 +7,19 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.test_devserver import free_port, group_alive, wait_for
-
-HELPDESK = Path(sys.executable).parent / "helpdesk"
+from tests.support.processes import (
+    HELPDESK,
+    free_port,
+    get,
+    group_alive,
+    helpdesk,
+    post_json,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -29,12 +32,6 @@ def instance(tmp_path, monkeypatch):
     for name in ("HELPDESK_DATABASE_URL", "HELPDESK_SECRET_KEY", "HELPDESK_REDIS_URL"):
         env.pop(name, None)
     return tmp_path, env
-
-
-def helpdesk(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(HELPDESK), *args], env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_db_upgrade_creates_the_database_once(instance):
@@ -114,30 +111,6 @@ def test_tickets_reindex_rebuilds_the_search_index(instance):
     assert "entries of deleted tickets removed: 1." in result.stdout
     assert query("SELECT count(*) FROM ticket_search") == [(8,)]
     assert len(query(quota)) == 1
-
-
-def post_json(url, body, token=None):
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"}
-        | ({"Authorization": f"Bearer {token}"} if token else {}),
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return response.status, json.loads(response.read())
-
-
-def get(url, token=None):
-    request = urllib.request.Request(
-        url, headers={"Authorization": f"Bearer {token}"} if token else {}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except urllib.error.URLError:
-        return None, b""  # not listening yet
 
 
 def test_serve_answers_portal_and_api(instance):

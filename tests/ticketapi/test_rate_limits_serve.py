@@ -17,9 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.test_devserver import free_port, wait_for
-from tests.ticketapi.jobs.test_worker import HELPDESK, Output
-from tests.ticketapi.test_cli import get
+from tests.support.processes import HELPDESK, Output, free_port, get, wait_for
 
 LIMIT = 5
 REQUESTS = 16

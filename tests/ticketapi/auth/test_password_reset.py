@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select, text
 
-from tests.ticketapi.jobs.conftest import outbox_rows, relay
-from tests.ticketapi.mail.conftest import running_smtp_server
-from tests.ticketapi.notifications.conftest import MAIL_FROM, text_of
+from tests.support.jobs import outbox_rows, relay
+from tests.support.mailbox import MAIL_FROM, text_of
+from tests.support.smtp import running_smtp_server
 from ticketapi.auth import resets, services
 from ticketapi.auth.models import PasswordReset
 from ticketapi.auth.passwords import hash_password

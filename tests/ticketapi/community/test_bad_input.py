@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.community.conftest import assert_error
+from tests.support.community import assert_error
 
 BIG = "x" * 200_000
 MALFORMED = {"data": '{"title": "unclosed', "content_type": "application/json"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.community.conftest import assert_error, assert_harmless
+from tests.support.community import assert_error, assert_harmless
 
 
 def comments_path(suggestion: dict) -> str:

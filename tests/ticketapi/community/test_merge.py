@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.community.conftest import assert_error
+from tests.support.community import assert_error
 
 
 def merge(world, who, source: dict, target_id: int):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.community.conftest import (
+from tests.support.community import (
     COMMUNITY_PERMISSIONS,
     assert_error,
     close_community,
     set_builtin_permissions,
 )
-from tests.ticketapi.conftest import ANONYMOUS
+from tests.support.world import ANONYMOUS
 
 PERSONAS = (
     "anonymous",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.community.conftest import assert_error, assert_harmless, elements
+from tests.support.community import assert_error, assert_harmless, elements
 
 MODERATED_STATUSES = ["new", "under_review", "planned", "in_progress", "completed", "declined"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.ticketapi.community.conftest import assert_error
+from tests.support.community import assert_error
 from ticketapi.community import votes
 from ticketapi.extensions import db
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.jobs.conftest import drain, drain_with_retries, outbox_rows, relay
+from tests.support.jobs import drain, drain_with_retries, outbox_rows, relay
 from tests.ticketapi.jobs.sample_jobs import fail_until_allowed, write_line
 from ticketapi.extensions import db
 from ticketapi.jobs import services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.jobs.conftest import drain, drain_with_retries, outbox_rows
+from tests.support.jobs import drain, drain_with_retries, outbox_rows
 from tests.ticketapi.jobs.sample_jobs import always_fail, fail_until_allowed, give_up
 from ticketapi.jobs.queue import enqueue
 from ticketapi.timeutil import utcnow

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -13,10 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from tests.test_devserver import free_port
-from tests.ticketapi.jobs.conftest import drain, outbox_rows, relay
+from tests.support.jobs import drain, outbox_rows, relay
+from tests.support.processes import free_port
 from tests.ticketapi.jobs.sample_jobs import write_line
-from tests.ticketapi.mail.conftest import MAIL_FROM, running_smtp_server
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob, JobRun
 from ticketapi.jobs.outbox import OUTBOX, relay_pending
@@ -38,25 +36,6 @@ def write_rows(*rows: list[dict]) -> None:
     """Outbox rows as commits leave them when the queue cannot be reached."""
     db.session.execute(insert(OUTBOX), [{"jobs": jobs, "created_at": utcnow()} for jobs in rows])
     db.session.commit()
-
-
-@pytest.fixture
-def mail_settings(app, monkeypatch):
-    """Mail from Tidewater, written to the instance folder until a test sets SMTP_URL."""
-    monkeypatch.setitem(app.config, "MAIL_FROM", MAIL_FROM)
-    monkeypatch.setitem(app.config, "SMTP_URL", None)
-    folder = Path(app.config["INSTANCE_DIR"]) / "mail"
-    shutil.rmtree(folder, ignore_errors=True)
-    yield app.config
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def smtp_server(mail_settings):
-    """A real SMTP server on loopback that the app sends through."""
-    with running_smtp_server() as server:
-        mail_settings["SMTP_URL"] = server.url()
-        yield server
 
 
 @pytest.fixture

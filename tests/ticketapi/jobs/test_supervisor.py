@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_devserver import wait_for
+from tests.support.processes import wait_for
 from ticketapi.jobs.supervisor import WorkerSupervisor
 
 

@@ -7,17 +7,13 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
-import threading
-import time
 from email import policy
 from pathlib import Path
 
 import pytest
 
-from tests.test_devserver import free_port, wait_for
-from tests.ticketapi.jobs.conftest import outbox_rows
-from tests.ticketapi.test_cli import get, helpdesk, post_json
+from tests.support.jobs import outbox_rows
+from tests.support.processes import HELPDESK, Output, free_port, get, helpdesk, post_json, wait_for
 from ticketapi import create_app
 from ticketapi.cli import upgrade_database
 from ticketapi.extensions import db
@@ -25,7 +21,6 @@ from ticketapi.jobs.queue import close_queue, queue_for
 from ticketapi.mail.outbound import queue_mail
 from ticketapi.people.models import Organization
 
-HELPDESK = Path(sys.executable).parent / "helpdesk"
 REPOSITORY = Path(__file__).parents[3]
 REDIS_URL = os.environ.get("HELPDESK_TEST_REDIS_URL")
 ADMIN, PASSWORD = "ada@tidewater.example", "tidewater-admin"
@@ -89,29 +84,39 @@ def lines(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
+def waiting_jobs(app) -> tuple[int, int]:
+    """How many jobs wait in the instance's queue (due now) and in its schedule (due later)."""
+    huey = queue_for(app).huey
+    return huey.pending_count(), huey.scheduled_count()
+
+
 def test_a_job_survives_a_worker_restart_and_runs_once(env, tmp_path):
     log = tmp_path / "log"
-    queued_at = time.monotonic()
-    # Queued with no worker running: one job due now, one the first worker cannot reach.
-    enqueue(
-        env,
-        ("tests.write_line", (str(log), "now"), None),
-        ("tests.write_line", (str(log), "later"), 6),
-    )
-    first = start_worker(env)
+    enqueue(env, ("tests.write_line", (str(log), "now"), None))  # queued with no worker running
+    app = app_for(env)
     try:
-        assert wait_for(lambda: lines(log) == ["now"]), "the first worker ran nothing"
-    finally:
-        stop(first, signal.SIGKILL)  # a crash: no chance to tidy up
-    assert time.monotonic() - queued_at < 6, "too slow: the first worker may have run both"
-    assert lines(log) == ["now"]
+        first = start_worker(env)
+        try:
+            assert wait_for(lambda: lines(log) == ["now"]), "the first worker ran nothing"
+            # A job due in 3 s: the worker takes it from the queue into its schedule (it polls
+            # every second at most), where the crash finds it.
+            enqueue(env, ("tests.write_line", (str(log), "later"), 3))
+            assert wait_for(lambda: waiting_jobs(app) == (0, 1)), waiting_jobs(app)
+        finally:
+            stop(first, signal.SIGKILL)  # a crash: no chance to tidy up
+        assert lines(log) == ["now"], "the first worker ran the delayed job before it was due"
+        assert waiting_jobs(app) == (0, 1), "the crash lost the delayed job"
 
-    second = start_worker(env)
-    try:
-        assert wait_for(lambda: "later" in lines(log)), "the delayed job was lost"
-        time.sleep(1.5)  # time enough to run anything twice
+        second = start_worker(env)
+        try:
+            assert wait_for(lambda: "later" in lines(log)), "the second worker never ran it"
+            # Nothing is left to run: a second run could only be one under way, and SIGTERM
+            # lets running jobs finish before the worker stops.
+            assert wait_for(lambda: waiting_jobs(app) == (0, 0)), waiting_jobs(app)
+        finally:
+            output = stop(second)
     finally:
-        output = stop(second)
+        close_queue(app)
     assert lines(log) == ["now", "later"]
     assert "Worker running jobs from jobs.db with 2 threads" in output
     assert "Worker stopped." in output
@@ -164,28 +169,6 @@ def test_serve_runs_queued_jobs_in_its_child_worker(env, tmp_path):
     assert f"Outbound mail is written to {mail}/ as .eml files" in output
 
 
-class Output:
-    """A process's output, read as it comes, so a test can wait for a line."""
-
-    def __init__(self, process: subprocess.Popen) -> None:
-        self.lines: list[str] = []
-        self.thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
-        self.thread.start()
-
-    def _read(self, stream) -> None:
-        with stream:  # closed once the process has closed its end
-            for line in stream:
-                self.lines.append(line)
-
-    def has(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
-
-    @property
-    def text(self) -> str:
-        self.thread.join(timeout=30)
-        return "".join(self.lines)
-
-
 def test_a_mail_committed_while_the_queue_file_is_locked_is_sent_once_by_the_worker(env):
     instance = Path(env["HELPDESK_INSTANCE_DIR"])
     app = app_for(env)
@@ -214,10 +197,20 @@ def test_a_mail_committed_while_the_queue_file_is_locked_is_sent_once_by_the_wor
             holder.close()
         mail = instance / "mail"
         assert wait_for(lambda: list(mail.glob("*.eml"))), "the worker's relay sent nothing"
-        time.sleep(3)  # three relay passes: time enough to send it twice
+
+        def nothing_left_to_send() -> bool:
+            with app.app_context():
+                left = outbox_rows(), *waiting_jobs(app)
+                db.session.remove()
+            return left == (0, 0, 0)
+
+        # Empty outbox, empty queue: a second copy could only be one being sent, and SIGTERM
+        # lets it finish before the worker stops.
+        assert wait_for(nothing_left_to_send), "the outbox or the queue still holds the mail"
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
+        close_queue(app)
     (eml,) = mail.glob("*.eml")
     assert email.message_from_bytes(eml.read_bytes())["Message-ID"] == message_id
     text = output.text

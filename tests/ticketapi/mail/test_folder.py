@@ -8,7 +8,7 @@ import stat
 from email import policy
 from pathlib import Path
 
-from tests.ticketapi.jobs.conftest import drain, relay
+from tests.support.jobs import drain, relay
 from ticketapi.mail.outbound import queue_mail, send_mail
 
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.ticketapi.test_cli import helpdesk
+from tests.support.processes import helpdesk
 from ticketapi.config import ConfigError, from_environ
 from ticketapi.mail.transport import SmtpServer
 

@@ -6,9 +6,10 @@ import logging
 
 import pytest
 
-from tests.test_devserver import free_port
-from tests.ticketapi.jobs.conftest import drain, drain_with_retries
-from tests.ticketapi.mail.conftest import MAIL_FROM, PASSWORD, USERNAME, running_smtp_server
+from tests.support.jobs import drain, drain_with_retries
+from tests.support.processes import free_port
+from tests.support.smtp import MAIL_FROM, USERNAME, running_smtp_server
+from ticketapi.config import from_environ
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob
 from ticketapi.mail.outbound import queue_mail
@@ -58,14 +59,40 @@ def test_a_message_arrives_with_its_headers_parts_and_threading(smtp_server, que
     assert max(len(line) for line in received.data.split(b"\r\n")) <= 998
 
 
-def test_credentials_in_the_url_sign_in(mail_settings, queue, monkeypatch):
-    with running_smtp_server(auth=True) as server:
-        monkeypatch.setitem(mail_settings, "SMTP_URL", server.url(credentials=QUOTED_CREDENTIALS))
+@pytest.mark.parametrize(
+    ("userinfo", "login", "password"),
+    [
+        # Each character a URL reserves, percent-encoded, reaches the server as itself.
+        (
+            "helpdesk%40tidewater.example:p%40ss%3Aw%2Frd%20%25",
+            "helpdesk@tidewater.example",
+            "p@ss:w/rd %",
+        ),
+        ("desk:%3F%23%5B%5D%21%24%26%27%28%29%2A%2C%3B%3D", "desk", "?#[]!$&'()*,;="),
+        # A plus is a plus (form decoding would make it a space), a space stays a space.
+        ("desk:a+b%2Bc%20d", "desk", "a+b+c d"),
+        # Decoded once: an encoded percent sign followed by digits is not decoded again.
+        ("desk:%2541%2540", "desk", "%41%40"),
+        # Characters a URL allows as they are need no encoding.
+        ("desk:Tr0ub4dor-_.~", "desk", "Tr0ub4dor-_.~"),
+    ],
+)
+def test_credentials_in_the_url_sign_in(
+    mail_settings, queue, monkeypatch, tmp_path, userinfo, login, password
+):
+    with running_smtp_server(auth=(login, password)) as server:
+        # Read as `helpdesk` reads HELPDESK_SMTP_URL from the environment.
+        environ = {
+            "HELPDESK_SMTP_URL": server.url(credentials=f"{userinfo}@"),
+            "HELPDESK_MAIL_FROM": MAIL_FROM,
+        }
+        settings = from_environ(environ, {"INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "test"})
+        monkeypatch.setitem(mail_settings, "SMTP_URL", settings["SMTP_URL"])
         queue_mail(to=["ana@acme.example"], subject="Hi", text=".")
-        drain(queue)
+        assert drain(queue) == 1
+    assert server.recorder.sign_ins == [(login, password)]
     (received,) = server.received
-    assert received.login == USERNAME  # and the password, URL-decoded, matched
-    assert PASSWORD == "p@ss:w/rd %"
+    assert received.login == login
 
 
 def test_a_wrong_password_is_kept_as_failed_at_once(mail_settings, queue, monkeypatch):
@@ -87,7 +114,7 @@ def test_smtp_never_sends_a_password_in_the_clear(mail_settings, queue, monkeypa
         )
         queue_mail(to=["ana@acme.example"], subject="Hi", text=".")
         drain(queue)
-    assert server.recorder.logins == []
+    assert server.recorder.sign_ins == []
     assert server.received == []
     (retry,) = queue.huey.scheduled()  # tried again later, in case STARTTLS comes back
     assert retry.name == "mail.send_mail"

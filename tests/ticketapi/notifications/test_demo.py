@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.ticketapi.jobs.conftest import relay
+from tests.support.jobs import relay
 from ticketapi import demo
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent

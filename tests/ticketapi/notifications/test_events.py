@@ -2,34 +2,9 @@
 
 from __future__ import annotations
 
-from tests.ticketapi.jobs.conftest import outbox_rows
-from tests.ticketapi.notifications.conftest import text_of
+from tests.support.jobs import outbox_rows
+from tests.support.mailbox import change, follow, open_ticket, text_of
 from ticketapi.extensions import db
-
-
-def open_ticket(world, desk, **values) -> dict:
-    body = {"user_id": desk.ann.id, "subject": "Backups paused", "message": "Quota?", **values}
-    response = world.post("/api/v1/tickets", desk.admin, json=body)
-    assert response.status_code == 201, response.json
-    return world.get(f"/api/v1/tickets/{response.json['id']}", desk.admin).json
-
-
-def change(world, who, ticket: dict, **changes):
-    current = world.get(f"/api/v1/tickets/{ticket['id']}", who).json
-    response = world.patch(
-        f"/api/v1/tickets/{ticket['id']}", who, json={**changes, "version": current["version"]}
-    )
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def follow(world, desk, ticket: dict, *agents) -> None:
-    for agent in agents:
-        response = world.post(
-            f"/api/v1/tickets/{ticket['id']}/followers", desk.admin, json={"agent_id": agent.id}
-        )
-        assert response.status_code == 200, response.json
-
 
 # A new ticket for a team
 

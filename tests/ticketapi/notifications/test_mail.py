@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.ticketapi.jobs.conftest import relay
-from tests.ticketapi.mail.conftest import running_smtp_server
-from tests.ticketapi.notifications.conftest import MAIL_FROM, text_of
-from tests.ticketapi.notifications.test_events import change, open_ticket
+from tests.support.jobs import relay
+from tests.support.mailbox import MAIL_FROM, change, open_ticket, text_of
+from tests.support.smtp import running_smtp_server
 from ticketapi.extensions import db
 from ticketapi.tickets.models import Ticket
 

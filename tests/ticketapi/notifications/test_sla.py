@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ticketapi.notifications.conftest import text_of
-from tests.ticketapi.notifications.test_events import follow, open_ticket
+from tests.support.mailbox import follow, open_ticket, text_of
 from ticketapi.extensions import db
 from ticketapi.notifications.events import sla_crossed
 from ticketapi.slas.models import Sla

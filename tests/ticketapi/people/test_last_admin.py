@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
+from tests.support.database import wait_until_blocked_or_done
 from ticketapi.errors import Conflict
 from ticketapi.extensions import db
 from ticketapi.people import staff
@@ -126,27 +126,3 @@ def test_two_admins_removing_each_other_at_once_leave_one(app, world):
     assert outcomes["Ada"] == "removed"
     assert outcomes["Bo"].startswith(LAST_ADMIN)
     assert active_admins() == ["Ada"]
-
-
-def wait_until_blocked_or_done(thread: threading.Thread) -> None:
-    """Return once `thread` has finished or waits for a lock another transaction holds.
-
-    PostgreSQL says when a session waits for a lock; SQLite's second writer always waits for
-    the first (it cannot start its transaction), so there a short grace is enough.
-    """
-    deadline = time.monotonic() + 20
-    while thread.is_alive() and time.monotonic() < deadline:
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect() as connection:
-                waiting = connection.scalar(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                    )
-                )
-            if waiting:
-                return
-        else:
-            thread.join(timeout=1)
-            return
-        time.sleep(0.01)

@@ -1,8 +1,11 @@
-"""Reading the portal's pages in tests."""
+"""Reading the portal's pages in tests, and filling in its ticket form."""
 
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+
+#: The portal's ticket form.
+FORM = "/portal/tickets/new"
 
 #: Text that must stay text wherever a page shows it.
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -16,3 +19,23 @@ def page_of(response) -> BeautifulSoup:
 
 def text_of(element) -> str:
     return " ".join(element.get_text(" ").split())
+
+
+TYPED = {
+    "name": "Ann Lee",
+    "email": "ann@users.example",
+    "subject": "Restore a deleted folder",
+    "message": "  I deleted my Photos folder yesterday.\nCan I get it back?",
+}
+
+
+def token(world) -> str:
+    """Open the form as a browser would: the session cookie and the form's hidden token."""
+    return page_of(world.get(FORM)).select_one("input[name=csrf_token]")["value"]
+
+
+def send(world, csrf: str | None, **changes):
+    data = {**TYPED, **changes}
+    if csrf is not None:
+        data["csrf_token"] = csrf
+    return world.post(FORM, data=data)

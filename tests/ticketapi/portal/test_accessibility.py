@@ -13,8 +13,7 @@ from flask import Blueprint
 from helpdesk.search.store import default_index_dir
 from tests.support.axe import SCHEMES, assert_accessible, context_options
 from tests.support.browser import serve_app
-from tests.theme.test_browser import browser  # noqa: F401 - the shared Chromium fixture
-from tests.ticketapi.notifications.conftest import text_of
+from tests.support.mailbox import text_of
 from ticketapi import create_app
 from ticketapi.extensions import db
 from ticketapi.people.services import anonymous_actor
@@ -65,7 +64,7 @@ def base_url(app, demo_output):
 
 
 @pytest.fixture(params=SCHEMES)
-def page(request, browser):  # noqa: F811
+def page(request, browser):
     context = browser.new_context(**context_options(request.param, page_csp=True))
     page = context.new_page()
     yield page

@@ -11,12 +11,9 @@ import re
 import pytest
 
 from helpdesk.search.store import default_index_dir
+from tests.support.browser import DEMO_PAGES as PAGES
 from tests.support.browser import serve_app
-from tests.theme.test_browser import (
-    PAGES,
-    browser,  # noqa: F401 - the shared Chromium fixture
-)
-from tests.ticketapi.notifications.conftest import text_of as mail_text
+from tests.support.mailbox import text_of as mail_text
 from tests.ticketapi.portal.pages import HOSTILE
 from ticketapi import create_app
 from ticketapi.extensions import db
@@ -57,7 +54,7 @@ def recorded(model, *columns: str) -> list[tuple]:
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811
+def page(browser):
     """A fresh page that fails the test on an alert() or a script the policy refused."""
     context = browser.new_context()
     page = context.new_page()
@@ -138,7 +135,7 @@ def test_live_results_follow_the_word_being_typed_and_a_space_completes_it(page,
     page.locator(".search-suggestion", has_text="results for snapshot").wait_for()
 
 
-def test_without_javascript_the_header_box_leads_to_server_rendered_results(browser, base_url):  # noqa: F811
+def test_without_javascript_the_header_box_leads_to_server_rendered_results(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base_url + "/kb/")
@@ -256,7 +253,7 @@ def test_a_submission_under_a_colleagues_address_waits_for_the_mailed_link(
     "path",
     ["/portal/search?q=restore+files", "/portal/search?q=zzzz", "/portal/tickets/new"],
 )
-def test_no_horizontal_scrolling_on_a_360px_phone(browser, base_url, path):  # noqa: F811
+def test_no_horizontal_scrolling_on_a_360px_phone(browser, base_url, path):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(base_url + path)
     if path.endswith("new"):
@@ -269,7 +266,7 @@ def test_no_horizontal_scrolling_on_a_360px_phone(browser, base_url, path):  # n
     page.close()
 
 
-def test_the_header_results_fit_a_360px_phone(browser, base_url):  # noqa: F811
+def test_the_header_results_fit_a_360px_phone(browser, base_url):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(base_url + "/news/")
     page.locator("#search-q-header").press_sequentially("two factor authentication", delay=10)

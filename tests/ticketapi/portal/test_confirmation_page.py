@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ticketapi.notifications.conftest import text_of
+from tests.support.mailbox import text_of
 from tests.ticketapi.portal.pages import HOSTILE, page_of
 from tests.ticketapi.portal.pages import text_of as page_text
 from ticketapi.extensions import db, limiter

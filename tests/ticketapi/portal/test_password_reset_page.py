@@ -7,8 +7,7 @@ from functools import cache
 
 import pytest
 
-from tests.ticketapi.jobs.conftest import queue  # noqa: F401  (the jobs' fixture)
-from tests.ticketapi.notifications.conftest import mailbox, text_of  # noqa: F401
+from tests.support.mailbox import text_of
 from tests.ticketapi.portal.pages import page_of
 from tests.ticketapi.portal.pages import text_of as page_text
 from ticketapi.auth import resets
@@ -145,7 +144,7 @@ def test_an_agents_link_sets_nothing_in_the_portal(world):
     assert resets.usable(link_for(sam).split("token=")[1], now=utcnow())
 
 
-def test_asking_for_a_link_by_the_form(world, ann, mailbox):  # noqa: F811  (the imported fixture)
+def test_asking_for_a_link_by_the_form(world, ann, mailbox):
     form = world.get(ASK)
     assert form.status_code == 200
     html = page_of(form)
@@ -173,7 +172,7 @@ def test_asking_for_a_link_by_the_form(world, ann, mailbox):  # noqa: F811  (the
         ({"email": "ann@acme.example", "csrf_token": None}, 400, "Nothing was submitted"),
     ],
 )
-def test_a_wrong_request_form_sends_nothing(world, ann, mailbox, data, status, message):  # noqa: F811  (the imported fixture)
+def test_a_wrong_request_form_sends_nothing(world, ann, mailbox, data, status, message):
     csrf = csrf_of(world.get(ASK))
     data = {"csrf_token": csrf, **data}
     if data["csrf_token"] is None:
@@ -184,7 +183,7 @@ def test_a_wrong_request_form_sends_nothing(world, ann, mailbox, data, status, m
     assert mailbox.deliver() == []
 
 
-def test_the_request_form_shares_the_apis_limit(app, world, ann, mailbox):  # noqa: F811  (the imported fixture)
+def test_the_request_form_shares_the_apis_limit(app, world, ann, mailbox):
     app.config["PASSWORD_RESET_RATE_LIMIT"] = "2 per minute"
     limiter.reset()
     try:

@@ -6,30 +6,10 @@ import re
 
 import pytest
 
-from tests.ticketapi.portal.pages import HOSTILE, page_of, text_of
+from tests.ticketapi.portal.pages import FORM, HOSTILE, TYPED, page_of, send, text_of, token
 from ticketapi.extensions import db, limiter
 from ticketapi.people.models import Usergroup
 from ticketapi.tickets.models import Message, Ticket
-
-FORM = "/portal/tickets/new"
-TYPED = {
-    "name": "Ann Lee",
-    "email": "ann@users.example",
-    "subject": "Restore a deleted folder",
-    "message": "  I deleted my Photos folder yesterday.\nCan I get it back?",
-}
-
-
-def token(world) -> str:
-    """Open the form as a browser would: the session cookie and the form's hidden token."""
-    return page_of(world.get(FORM)).select_one("input[name=csrf_token]")["value"]
-
-
-def send(world, csrf: str | None, **changes):
-    data = {**TYPED, **changes}
-    if csrf is not None:
-        data["csrf_token"] = csrf
-    return world.post(FORM, data=data)
 
 
 def tickets() -> list[Ticket]:

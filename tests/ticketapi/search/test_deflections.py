@@ -6,7 +6,7 @@ import pytest
 
 from ticketapi.extensions import limiter
 
-from .conftest import RESTORE, SAML
+from .documents import RESTORE, SAML
 
 DEFLECTIONS = "/api/v1/search/deflections"
 

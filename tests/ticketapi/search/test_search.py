@@ -9,7 +9,7 @@ from ticketapi.extensions import limiter
 from ticketapi.permissions import Actor
 from ticketapi.search import services
 
-from .conftest import DOCUMENTS, RESTORE, SAML
+from .documents import DOCUMENTS, RESTORE, SAML
 
 
 def urls(response) -> list[str]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.jobs.conftest import drain
-from tests.ticketapi.mail.conftest import running_smtp_server
-from tests.ticketapi.notifications.conftest import text_of
-from tests.ticketapi.portal.test_ticket_form import TYPED, send, token
+from tests.support.jobs import drain
+from tests.support.mailbox import text_of
+from tests.support.smtp import running_smtp_server
+from tests.ticketapi.portal.pages import TYPED, send, token
 
 PUBLIC = {
     "name": "Bo Berg",

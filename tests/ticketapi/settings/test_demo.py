@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.ticketapi.conftest import Account
+from tests.support.world import Account
 from ticketapi import demo
 from ticketapi.auth import services as auth
 from ticketapi.extensions import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.conftest import ANONYMOUS
+from tests.support.world import ANONYMOUS
 from ticketapi.extensions import db
 from ticketapi.people.models import Team
 from ticketapi.tickets.models import Ticket

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import pytest
 
+from tests.ticketapi.slas.clock import T0, minutes
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import queue_for
 from ticketapi.people.services import agent_actor, user_actor
@@ -16,12 +16,6 @@ from ticketapi.slas.models import TicketSla
 from ticketapi.tickets import conversation
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Ticket
-
-T0 = datetime(2026, 11, 18, 10, 0)  # a Wednesday, naive UTC as the database keeps it
-
-
-def minutes(n: float) -> datetime:
-    return T0 + timedelta(minutes=n)
 
 
 @dataclass

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.ticketapi.jobs.conftest import drain, relay
+from tests.support.jobs import drain, relay
 from ticketapi.extensions import db
 from ticketapi.slas.check import due_clocks, run_check
 from ticketapi.tickets.models import Ticket, TicketEvent
 
-from .conftest import minutes
+from .clock import minutes
 
 
 def sla_events(ticket: Ticket) -> list[dict]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.ticketapi.conftest import ANONYMOUS
+from tests.support.world import ANONYMOUS
 from ticketapi.extensions import db
 from ticketapi.slas import hours
 from ticketapi.slas.models import WorkSchedule

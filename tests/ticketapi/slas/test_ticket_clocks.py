@@ -7,7 +7,7 @@ from ticketapi.slas import services as slas
 from ticketapi.slas.recompute import recompute_all
 from ticketapi.tickets.models import Ticket
 
-from .conftest import minutes
+from .clock import minutes
 
 
 def test_a_new_ticket_gets_the_clocks_of_the_slas_that_apply_to_it(desk, world, jobs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.ticketapi.conftest import ANONYMOUS
+from tests.support.world import ANONYMOUS
 from ticketapi.extensions import db
 from ticketapi.snippets import demo
 from ticketapi.snippets.models import Snippet

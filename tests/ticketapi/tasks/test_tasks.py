@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ticketapi.conftest import ANONYMOUS
+from tests.support.world import ANONYMOUS
 from ticketapi.extensions import db
 from ticketapi.tasks import demo
 from ticketapi.tickets.models import Ticket

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ticketapi.conftest import ANONYMOUS
+from tests.support.world import ANONYMOUS
 
 
 def upload(world, who, content: bytes, filename: str, content_type: str = "text/plain"):

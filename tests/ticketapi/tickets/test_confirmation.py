@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select, text
 
-from tests.ticketapi.conftest import Account
-from tests.ticketapi.notifications.conftest import MAIL_FROM, text_of
+from tests.support.mailbox import MAIL_FROM, text_of
+from tests.support.world import Account
 from ticketapi.auth.links import digest
 from ticketapi.auth.passwords import hash_password
 from ticketapi.errors import Invalid

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from tests.ticketapi.conftest import ANONYMOUS
+from tests.support.world import ANONYMOUS
 from ticketapi.extensions import db
 from ticketapi.people.models import User
 from ticketapi.tickets import search

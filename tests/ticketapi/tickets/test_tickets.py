@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 import re
+from collections import Counter
 
 import pytest
 
 from ticketapi.extensions import db, limiter
 from ticketapi.people.models import User, Usergroup
-from ticketapi.tickets.refs import ALPHABET
+from ticketapi.tickets.refs import ALPHABET, new_ref
 
 SUBMISSION = {
     "name": "Ann Lee",
@@ -31,9 +34,54 @@ def test_public_submission_answers_id_ref_status(world):
     assert response.headers["Location"] == f"/api/v1/tickets/{response.json['id']}"
 
 
-def test_refs_are_unique_and_unpredictable(world):
-    refs = {submit(world).json["ref"] for _ in range(30)}
-    assert len(refs) == 30
+def as_number(ref: str) -> int:
+    """A reference read as a number in base 31, so neighbours differ by one."""
+    number = 0
+    for symbol in ref.replace("-", ""):
+        number = number * len(ALPHABET) + ALPHABET.index(symbol)
+    return number
+
+
+def test_refs_of_submissions_are_unique_and_do_not_follow_one_another(world):
+    refs = [submit(world).json["ref"] for _ in range(30)]
+    assert len(set(refs)) == 30
+    # Whoever holds one reference cannot guess the next, or the one before.
+    numbers = [as_number(ref) for ref in refs]
+    steps = [abs(b - a) for a, b in itertools.pairwise(numbers)]
+    assert min(steps) > 1000, refs  # 8 random symbols: a step this small comes once in 10^8
+    # Consecutive references differ nearly everywhere, not in their last symbol or two.
+    changed = [sum(x != y for x, y in zip(a, b, strict=True)) for a, b in itertools.pairwise(refs)]
+    assert sum(changed) / len(changed) > 5, refs  # about 7.7 when every symbol is drawn
+
+
+def test_every_symbol_of_a_reference_is_drawn_at_random():
+    draws = [new_ref().replace("-", "") for _ in range(4000)]
+    assert len(set(draws)) == len(draws)
+    for position in range(8):
+        counts = Counter(draw[position] for draw in draws)
+        # Each of the 31 symbols, about 129 times each, at every position (a counter's high
+        # positions never move). Chi-squared with 30 degrees of freedom: 90 is p < 10^-7.
+        assert set(counts) == set(ALPHABET), (position, counts)
+        expected = len(draws) / len(ALPHABET)
+        chi_squared = sum((n - expected) ** 2 / expected for n in counts.values())
+        assert chi_squared < 90, (position, counts)
+    # Positions do not move together (as in a counter, or a generator that repeats a symbol).
+    same_as_next = sum(a[i] == a[i + 1] for a in draws for i in range(7))
+    assert same_as_next < 2 * len(draws) * 7 / len(ALPHABET), same_as_next
+
+
+def test_references_do_not_come_from_pythons_seeded_random():
+    """The module `random` can be seeded (and its state recovered from its output): a
+    reference must not repeat when it is."""
+    state = random.getstate()
+    try:
+        random.seed(13)
+        first = [new_ref() for _ in range(5)]
+        random.seed(13)
+        again = [new_ref() for _ in range(5)]
+    finally:
+        random.setstate(state)
+    assert set(first).isdisjoint(again)
 
 
 def test_a_reference_drawn_twice_is_drawn_again(world, monkeypatch):

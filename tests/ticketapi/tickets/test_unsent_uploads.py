@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.ticketapi.people.test_last_admin import wait_until_blocked_or_done
+from tests.support.database import wait_until_blocked_or_done
 from ticketapi.extensions import db
 from ticketapi.jobs.queue import JOB_MODULES, JOBS
 from ticketapi.people.services import agent_actor, user_actor

@@ -1,4 +1,8 @@
-"""Fixtures for jobs: the test app's queue, emptied around each test, and a way to run it."""
+"""The test app's job queue, emptied around each test, and ways to run it here.
+
+Registered as a plugin (tests/conftest.py), so the `queue` and `throwaway_redis` fixtures
+reach every ticketapi test without being imported.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.test_devserver import free_port
+from tests.support.processes import free_port
 from ticketapi.extensions import db
 from ticketapi.jobs.models import OutboxEntry
 from ticketapi.jobs.outbox import relay_pending

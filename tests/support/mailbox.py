@@ -1,4 +1,8 @@
-"""Fixtures for notifications: the real mail path into the instance folder, and a help desk."""
+"""The real mail path into the instance folder, and Tidewater's help desk to notify.
+
+Registered as a plugin (tests/conftest.py): the `mailbox` and `desk` fixtures reach every
+ticketapi test without being imported.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.ticketapi.jobs.conftest import drain, queue  # noqa: F401  (the jobs' fixture)
+from tests.support.jobs import drain
+from tests.support.smtp import MAIL_FROM
 from ticketapi.jobs.queue import JobQueue
 
-MAIL_FROM = "Tidewater Support <support@tidewater.example>"
+__all__ = ["MAIL_FROM", "Desk", "Mailbox", "text_of"]
 
 
 def text_of(message: EmailMessage) -> str:
@@ -46,7 +51,7 @@ class Mailbox:
 
 
 @pytest.fixture
-def mailbox(app, queue, monkeypatch) -> Mailbox:  # noqa: F811
+def mailbox(app, queue, monkeypatch) -> Mailbox:
     monkeypatch.setitem(app.config, "MAIL_FROM", MAIL_FROM)
     monkeypatch.setitem(app.config, "SMTP_URL", None)
     folder = Path(app.config["INSTANCE_DIR"]) / "mail"
@@ -92,3 +97,27 @@ def desk(world, mailbox) -> Desk:
     ann = world.user("Ann Lee", email="ann@acme.example")
     mailbox.deliver()
     return Desk(admin, sam, kim, off, gone, support, ann)
+
+
+def open_ticket(world, desk, **values) -> dict:
+    body = {"user_id": desk.ann.id, "subject": "Backups paused", "message": "Quota?", **values}
+    response = world.post("/api/v1/tickets", desk.admin, json=body)
+    assert response.status_code == 201, response.json
+    return world.get(f"/api/v1/tickets/{response.json['id']}", desk.admin).json
+
+
+def change(world, who, ticket: dict, **changes):
+    current = world.get(f"/api/v1/tickets/{ticket['id']}", who).json
+    response = world.patch(
+        f"/api/v1/tickets/{ticket['id']}", who, json={**changes, "version": current["version"]}
+    )
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def follow(world, desk, ticket: dict, *agents) -> None:
+    for agent in agents:
+        response = world.post(
+            f"/api/v1/tickets/{ticket['id']}/followers", desk.admin, json={"agent_id": agent.id}
+        )
+        assert response.status_code == 200, response.json
