@@ -27,7 +27,7 @@ from ticketapi.timeutil import utcnow
 
 SITE = "https://help.tidewater.example"
 OLD, NEW = "the old passphrase", "a brand new passphrase"
-LINK = re.compile(r"^(https?://\S+/password-reset\?token=\S+)$", re.MULTILINE)
+LINK = re.compile(r"^(https?://\S+/password-reset(?:/link)?\?token=\S+)$", re.MULTILINE)
 
 
 @cache
