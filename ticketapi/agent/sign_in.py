@@ -14,6 +14,7 @@ import time
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from ticketapi.agent.shell import local_next, page, public, tell
 from ticketapi.auth import browser, totp
@@ -58,6 +59,8 @@ def pending_account_key() -> str:
 @bp.get("/login")
 @public
 def login():
+    if current_user.is_authenticated and current_user.is_agent:
+        return redirect(local_next(request.args.get("next")), 303)
     return _login_page()
 
 

@@ -56,14 +56,15 @@ class SignedIn:
 def load(plain: str) -> SignedIn | None:
     """Flask-Login's user loader: the live session this id names, else signed out."""
     now = utcnow()
-    # Only reads (SQLite: no write lock); note_use writes in a transaction of its own.
+    # Finding the session only reads, in a transaction of its own that takes no write lock
+    # (SQLite) and ends here: the view's writes start a transaction of their own.
     g.read_only_transaction = True
     try:
         row = sessions.find(plain, now=now)
     finally:
         g.read_only_transaction = False
-    if row is None:
         db.session.commit()
+    if row is None:
         return None
     sessions.note_use(row, now=now)
     return SignedIn(row, plain)

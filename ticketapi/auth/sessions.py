@@ -77,9 +77,8 @@ def note_use(row: WebSession, *, now: datetime) -> None:
     """Record that the session was used (its idle time starts again), every few minutes."""
     if now - row.last_seen_at < SEEN_RESOLUTION:
         return
-    # The read that found the session ends first: on SQLite the UPDATE then starts its own
-    # transaction and waits for the write lock, instead of failing to upgrade a read.
-    db.session.commit()
+    # The first statement of its transaction: on SQLite it waits for the write lock, where a
+    # read transaction that tried to become a writer could fail at once.
     db.session.execute(
         update(WebSession)
         .where(WebSession.id == row.id, WebSession.revoked_at.is_(None))

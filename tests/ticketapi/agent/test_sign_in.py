@@ -220,3 +220,10 @@ def sign_in_from(world, address: str, email: str):
         data={"csrf_token": token, "email": email, "password": "wrong password!"},
         environ_base={"REMOTE_ADDR": address},
     )
+
+
+def test_the_login_page_sends_a_signed_in_agent_on(world, dana):
+    signed_in(world, dana)
+    response = world.get("/agent/login?next=/agent/account/two-step")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/agent/account/two-step"
