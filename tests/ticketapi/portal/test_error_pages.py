@@ -59,11 +59,12 @@ def assert_portal_page(response, status: int, title: str):
 def assert_agent_page(response, status: int, title: str):
     assert response.status_code == status
     page = page_of(response)
-    assert page.select_one("header.site-header .brand")["href"] == "/"
+    assert page.select_one("header.agent-header .brand")["href"] == "/agent/"
     assert text_of(page.select_one("header .family-name")) == "Agents"
-    assert page.select_one('link[rel=stylesheet][href="/theme/css/main.css"]') is not None
+    # The theme's stylesheet, served by the app: agent pages need no built portal.
+    assert page.select_one('link[rel=stylesheet][href="/agent/theme/system.css"]') is not None
     assert text_of(page.select_one("main h1")) == title
-    assert [a["href"] for a in page.select("main a")] == ["/"]
+    assert [a["href"] for a in page.select("main a")] == ["/agent/", "/"]
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
     return page
 
