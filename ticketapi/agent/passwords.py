@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 
+from ticketapi.agent.errors import error_page
 from ticketapi.agent.shell import page, public, tell
 from ticketapi.auth import resets
 from ticketapi.auth.passwords import MIN_LENGTH
@@ -113,10 +114,10 @@ def too_many(error: RateLimitExceeded):
             email=request.form.get("email", ""), problem=problem, status=429
         )
     else:
-        problem = f"Too many attempts (at most {refused.limit}): try again {refused.when}."
         reset = _pending()
         if reset is None:
-            return _unusable()
+            return error_page(refused)
+        problem = f"Too many attempts (at most {refused.limit}): try again {refused.when}."
         body, status = _password_page(reset, problem=problem, status=429)
     return body, status, refused.headers
 
