@@ -394,9 +394,12 @@ def check_nginx_runs_the_documented_configuration(desk: Desk, admin: str) -> Non
     form = call(https, "GET", "/portal/tickets/new", host=HOST, tls=page)
     assert form.status == 200 and "csrf_token" in form.text
     assert form.header_values("X-Frame-Options") == ["DENY"]
-    agent_page = call(https, "GET", "/agent/", host=HOST, tls=page)
-    assert agent_page.status == 404 and "<h1>Not here</h1>" not in agent_page.text
+    agent_page = call(https, "GET", "/agent/login", host=HOST, tls=page)
+    assert agent_page.status == 200 and "<h1>Sign in</h1>" in agent_page.text
     assert agent_page.header_values("X-Frame-Options") == ["DENY"]
+    # Served over HTTPS (nginx says so in X-Forwarded-Proto): the session cookie is Secure.
+    (cookie,) = agent_page.header_values("Set-Cookie")
+    assert "; Secure" in cookie and "HttpOnly" in cookie
 
     # Rate limits count the client nginx names in X-Forwarded-For, not nginx.
     codes = [

@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from ticketapi import config as configuration
 from ticketapi import errors, extensions, http_headers, json_body, rate_limits
+from ticketapi.auth import browser
 from ticketapi.core.ids import MAX_ID
 from ticketapi.errors import NotFound
 
@@ -54,6 +55,7 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     app.url_map.converters["int"] = RowIdConverter
     app.url_value_preprocessor(refuse_impossible_ids)
     extensions.init_app(app)
+    browser.init_app(app)
     errors.init_app(app)
     rate_limits.init_app(app, extensions.limiter)
     json_body.init_app(app)
@@ -73,6 +75,7 @@ def register_subscribers(app: APIFlask) -> None:
 
 def register_blueprints(app: APIFlask) -> None:
     from ticketapi.agent import errors as agent_errors
+    from ticketapi.agent.pages import bp as agent
     from ticketapi.auth.views import bp as auth
     from ticketapi.community.views import bp as community
     from ticketapi.jobs.views import bp as jobs
@@ -104,6 +107,7 @@ def register_blueprints(app: APIFlask) -> None:
         portal,
         portal_accounts,
         portal_confirmation,
+        agent,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

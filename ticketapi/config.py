@@ -18,6 +18,8 @@ from ticketapi.mail.transport import SmtpServer
 
 DEFAULT_SUBMIT_LIMIT = "20 per minute;200 per day"
 DEFAULT_LOGIN_LIMIT = "10 per minute"
+# Second-step codes per agent: with three codes good at a time, at most 720 guesses a day.
+DEFAULT_TOTP_LIMIT = "5 per minute;30 per hour"
 DEFAULT_PASSWORD_RESET_LIMIT = "5 per minute;50 per day"
 DEFAULT_PASSWORD_RESET_ADDRESS_LIMIT = "3 per hour"
 DEFAULT_MAIL_FROM = "Helpdesk <helpdesk@localhost>"
@@ -156,6 +158,7 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         "RATELIMIT_ENABLED": environ.get("HELPDESK_RATELIMIT", "on") != "off",
         "SUBMIT_RATE_LIMIT": environ.get("HELPDESK_SUBMIT_RATE_LIMIT", DEFAULT_SUBMIT_LIMIT),
         "LOGIN_RATE_LIMIT": environ.get("HELPDESK_LOGIN_RATE_LIMIT", DEFAULT_LOGIN_LIMIT),
+        "TOTP_RATE_LIMIT": environ.get("HELPDESK_TOTP_RATE_LIMIT", DEFAULT_TOTP_LIMIT),
         # Asking for password reset links: per client, and per address asked for.
         "PASSWORD_RESET_RATE_LIMIT": environ.get(
             "HELPDESK_PASSWORD_RESET_RATE_LIMIT", DEFAULT_PASSWORD_RESET_LIMIT

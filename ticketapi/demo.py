@@ -258,7 +258,8 @@ def sign_ins() -> list[str]:
         "administers Harbour Design's workspace and sees her organization's tickets. The "
         "portal has no sign-in page yet: get her token from POST /api/v1/auth/token, then "
         "GET /api/v1/tickets with it.",
-        "Everyone signs in to the API with POST /api/v1/auth/token (README.md, Agents' guide).",
+        "Agents and the admin sign in to the agent pages at /agent/ (docs/agents.md); everyone "
+        "signs in to the API with POST /api/v1/auth/token (README.md, Agents' guide).",
     ]
 
 

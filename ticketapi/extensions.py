@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -43,6 +44,8 @@ limiter = Limiter(key_func=get_remote_address)
 # Checked only where a view asks (WTF_CSRF_CHECK_DEFAULT is off): the portal's form posts.
 # The JSON API authenticates by bearer token, which a browser never sends on its own.
 csrf = CSRFProtect()
+# Browser sessions (the agent pages): auth/browser.py gives it its loader.
+login_manager = LoginManager()
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_SECONDS = 30
@@ -73,6 +76,7 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     limiter.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
     if uri.startswith("sqlite"):
         with app.app_context():
             lock = Path(app.config["INSTANCE_DIR"]) / "sqlite-write.lock"

@@ -37,6 +37,7 @@ def app(database_url, tmp_path_factory):
             # The limiter runs for real; tests that exercise it lower these limits.
             "SUBMIT_RATE_LIMIT": "100000 per minute",
             "LOGIN_RATE_LIMIT": "100000 per minute",
+            "TOTP_RATE_LIMIT": "100000 per minute",
             "SEARCH_RATE_LIMIT": "100000 per minute",
             "DEFLECTION_RATE_LIMIT": "100000 per minute",
             "PASSWORD_RESET_RATE_LIMIT": "100000 per minute",

@@ -38,7 +38,9 @@ ALLOWED: dict[str, set[str]] = {
     "community": {"auth", "people", "tickets"},  # tickets' sanitizing of bodies
     "search": {"auth"},
     "portal": {"auth", "people", "tickets", "search"},
-    "agent": {"portal"},  # the error pages' family
+    # The agents' pages sit on every domain, as the portal's do on theirs; the error pages
+    # share the portal's family; the reset form shares the API's rate-limit scopes.
+    "agent": {"portal", "auth", "people", "tickets", "slas", "search", "snippets", "tasks"},
 }
 # Modules of a domain another may import although the domain itself is not allowed: a
 # ticket carries its SLA clock rows and their states (slas writes them). Both modules import

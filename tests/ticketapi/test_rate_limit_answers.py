@@ -12,7 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from limits import parse_many
 
-from ticketapi.extensions import limiter
+from ticketapi.auth.passwords import hash_password
+from ticketapi.extensions import db, limiter
 
 # endpoint -> (method, path, request keyword arguments); what is sent does not matter: a
 # limit counts every request to its route, and the second of "1 a minute" is refused.
@@ -37,7 +38,50 @@ CASES = {
         "/portal/password-reset/request",
         {"data": {"email": "a@b.example"}},
     ),
+    # The agent pages count once the form's token is right (and, for an agent's own pages,
+    # once an agent is signed in: SIGNED_IN).
+    "agent.sign_in.check_password": ("POST", "/agent/login", {"data": {"email": "a@b.example"}}),
+    "agent.sign_in.check_code": ("POST", "/agent/login/code", {"data": {}}),
+    "agent.passwords.request_link": (
+        "POST",
+        "/agent/password-reset",
+        {"data": {"email": "a@b.example"}},
+    ),
+    "agent.passwords.set_password": ("POST", "/agent/password-reset/link", {"data": {}}),
+    "agent.account.change_password": ("POST", "/agent/account/password", {"data": {}}),
+    "agent.account.confirm_two_step": ("POST", "/agent/account/two-step/confirm", {"data": {}}),
+    "agent.account.new_recovery_codes": (
+        "POST",
+        "/agent/account/two-step/recovery-codes",
+        {"data": {}},
+    ),
+    "agent.account.turn_off_two_step": ("POST", "/agent/account/two-step/off", {"data": {}}),
 }
+SIGNED_IN = {endpoint for endpoint in CASES if endpoint.startswith("agent.account.")}
+
+
+def as_a_browser(world, endpoint: str, kwargs: dict) -> dict:
+    """An agent page's form as a browser sends it: with its CSRF token, signed in if need be."""
+    if not endpoint.startswith("agent."):
+        return kwargs
+    if endpoint in SIGNED_IN:
+        agent = world.agent("Dana")
+        agent.row.password_hash = hash_password("correct horse battery")
+        db.session.commit()
+        token = page_token(world.get("/agent/login"))
+        signed = {
+            "csrf_token": token,
+            "email": agent.row.email,
+            "password": "correct horse battery",
+        }
+        assert world.post("/agent/login", data=signed).status_code == 303
+    token = page_token(world.get("/agent/login", follow_redirects=True))
+    return {**kwargs, "data": {**kwargs["data"], "csrf_token": token}}
+
+
+def page_token(response) -> str:
+    page = BeautifulSoup(response.data, "html.parser")
+    return page.select_one("input[name=csrf_token]")["value"]
 
 
 def limited_endpoints(app) -> set[str]:
@@ -83,6 +127,7 @@ def one_a_minute(app, monkeypatch):
 @pytest.mark.parametrize("endpoint", sorted(CASES))
 def test_a_refusal_says_when_to_try_again(world, one_a_minute, endpoint):
     method, path, kwargs = CASES[endpoint]
+    kwargs = as_a_browser(world, endpoint, kwargs)
     first = world.call(method, path, **kwargs)
     assert first.status_code != 429
     refused = world.call(method, path, **kwargs)

@@ -1,1 +1,1 @@
-"""The agents' pages under /agent/ (issue #14 brings the workspace; errors are pages now)."""
+"""The agents' pages under /agent/ (issue #14): sign-in, the workspace, errors as pages."""

@@ -10,10 +10,12 @@ generation it was issued under, and a session records it in its stamp (`session_
 * reactivating an account revives nothing: revoked rows stay revoked, and the generation
   never goes back.
 
-The agent pages and the portal's sign-in (later issues) keep `session_stamp(account)` in the
-Flask-Login session (as the user id `get_id()` returns) and load it with `session_account`,
-which answers None once the stamp is stale: those sessions end with the tokens. A change
-made from a session stamps that session again, as the change keeps the token that made it.
+Browser sessions (the agent pages, issue #14) live on the server (`auth/sessions.py`): each
+row records the generation too, and `end_credentials` revokes the account's rows, so those
+sessions end with the tokens. A change made from a session keeps that session
+(`keep_session_id`), as a change made with a token keeps that token. `session_stamp` and
+`session_account` name an account by kind, id and generation, for anything that keeps no
+row of its own.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from ticketapi.auth import sessions
 from ticketapi.auth.models import PasswordReset, Token
 from ticketapi.core.ids import in_id_range
 from ticketapi.extensions import db
@@ -38,10 +41,11 @@ def end_credentials(
     *,
     now: datetime,
     keep_token_id: int | None = None,
+    keep_session_id: int | None = None,
     api_keys: bool = False,
 ) -> None:
-    """End every sign-in of the account but the token `keep_token_id` (API keys too if asked),
-    and its unused password reset links.
+    """End every sign-in of the account but the token `keep_token_id` or the browser session
+    `keep_session_id` (API keys too if asked), and its unused password reset links.
 
     A password change keeps the API keys (admins mint them for integrations, which do not
     sign in with the password); a deactivation ends them (docs/security.md).
@@ -60,6 +64,7 @@ def end_credentials(
             .values(credentials_generation=account.credentials_generation)
         )
     db.session.execute(revoke.values(revoked_at=now))
+    sessions.end_all(account, now=now, keep_session_id=keep_session_id)
     end_reset_links(account, now=now)
     db.session.flush()
 

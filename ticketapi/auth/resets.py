@@ -31,8 +31,9 @@ from ticketapi.permissions import Actor, can_send_password_link
 from ticketapi.timeutil import utcnow
 
 LINK_TTL = timedelta(hours=1)
-#: The page each kind of account sets its password on (the agents' comes with issue #14).
-PAGES = {"user": "/portal/password-reset", "agent": "/agent/password-reset"}
+#: The page each kind of account sets its password on (/agent/password-reset itself asks
+#: an agent for their address).
+PAGES = {"user": "/portal/password-reset", "agent": "/agent/password-reset/link"}
 UNUSABLE = "This link is unknown, used or expired: ask for a new one."
 
 
@@ -64,6 +65,20 @@ def send_requested_link(email: str) -> None:
     user = people.find_user(email)
     if user is not None:
         send_link(user, now=utcnow())
+        commit()
+
+
+def request_agent_link(email: str) -> None:
+    """The agent pages' request: as `request_link`, for the active agent with this address."""
+    enqueue_after_commit(send_requested_agent_link, people.normalize_email(email))
+
+
+@job("auth.agent_password_reset_requested")
+def send_requested_agent_link(email: str) -> None:
+    """Mail a link to the active agent with this address, if there is one."""
+    agent = db.session.scalar(select(Agent).where(Agent.email == email, Agent.active))
+    if agent is not None:
+        send_link(agent, now=utcnow())
         commit()
 
 

@@ -129,14 +129,29 @@ def change_own_password(
         raise Forbidden(
             "An API key cannot change its agent's password: sign in with the password first."
         )
-    account = token.owner
+    change_password(token.owner, current_password, new_password, now=now, keep_token_id=token.id)
+
+
+def change_password(
+    account: Agent | User,
+    current_password: str,
+    new_password: str,
+    *,
+    now: datetime,
+    keep_token_id: int | None = None,
+    keep_session_id: int | None = None,
+) -> None:
+    """Set a new password when the current one is typed; every sign-in of the account ends
+    but the token or browser session the change was made from."""
     if not verify_password(account.password_hash, current_password):
         raise Invalid(
             "The current password is wrong: type it again (or ask for a reset link).",
             fields={"current_password": "wrong password"},
         )
     account.password_hash = people.new_password_hash(new_password, field="new_password")
-    credentials.end_credentials(account, now=now, keep_token_id=token.id)
+    credentials.end_credentials(
+        account, now=now, keep_token_id=keep_token_id, keep_session_id=keep_session_id
+    )
 
 
 def note_use(token: Token, *, now: datetime) -> None:

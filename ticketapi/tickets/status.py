@@ -29,6 +29,8 @@ class Happening(StrEnum):
 
 
 STATUSES = tuple(status.value for status in Status)
+#: What is still open: an agent has to act on it, or is waiting for someone who does.
+OPEN_STATUSES = tuple(status.value for status in Status if status is not Status.RESOLVED)
 SOURCES = ("portal", "email", "agent", "api", "chat")
 
 

@@ -27,7 +27,7 @@ from ticketapi.timeutil import utcnow
 
 SITE = "https://help.tidewater.example"
 OLD, NEW = "the old passphrase", "a brand new passphrase"
-LINK = re.compile(r"^(https?://\S+/password-reset\?token=\S+)$", re.MULTILINE)
+LINK = re.compile(r"^(https?://\S+/password-reset(?:/link)?\?token=\S+)$", re.MULTILINE)
 
 
 @cache
@@ -225,7 +225,7 @@ def test_agents_links_open_the_agent_pages_and_set_their_password(world, mailbox
     db.session.commit()
     (mail,) = mailbox.deliver()
     (address,) = LINK.findall(text_of(mail))
-    assert address.startswith(f"{SITE}/agent/password-reset?token=")
+    assert address.startswith(f"{SITE}/agent/password-reset/link?token=")
     assert "Someone (we hope you) asked" in text_of(mail)
     assert redeem(world, token_in(mail)).status_code == 204
     assert signs_in(world, sam.row.email, NEW)

@@ -30,7 +30,7 @@ PAGES = {
     "a confirmation link that no longer works": "/portal/tickets/confirm",
     "404 page": "/portal/no-such-page",
     "500 page": "/portal/test-raises",
-    "agent 404 page": "/agent/",
+    "agent 404 page": "/agent/no-such-page",
     "agent 500 page": "/agent/test-raises",
 }
 

@@ -59,11 +59,12 @@ def assert_portal_page(response, status: int, title: str):
 def assert_agent_page(response, status: int, title: str):
     assert response.status_code == status
     page = page_of(response)
-    assert page.select_one("header.site-header .brand")["href"] == "/"
+    assert page.select_one("header.agent-header .brand")["href"] == "/agent/"
     assert text_of(page.select_one("header .family-name")) == "Agents"
-    assert page.select_one('link[rel=stylesheet][href="/theme/css/main.css"]') is not None
+    # The theme's stylesheet, served by the app: agent pages need no built portal.
+    assert page.select_one('link[rel=stylesheet][href="/agent/theme/system.css"]') is not None
     assert text_of(page.select_one("main h1")) == title
-    assert [a["href"] for a in page.select("main a")] == ["/"]
+    assert [a["href"] for a in page.select("main a")] == ["/agent/", "/"]
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
     return page
 
@@ -97,7 +98,7 @@ def test_an_unknown_portal_path_is_a_portal_page(world, path, accept):
     assert len(names) == len(set(names)) == 2
 
 
-@pytest.mark.parametrize("path", ["/agent/", "/agent", "/agent/tickets/12"])
+@pytest.mark.parametrize("path", ["/agent/nothing", "/agent/tickets/12"])
 def test_an_unknown_agent_path_is_an_agent_page(world, path):
     page = assert_agent_page(world.get(path, headers=BROWSER), 404, "We could not find that page")
     assert "search" not in text_of(page.select_one("main .lead"))  # there is no search box
@@ -158,7 +159,7 @@ def test_a_failing_api_route_stays_json(raising):
 def test_when_the_theme_itself_fails_the_error_is_still_a_page(app, world, monkeypatch, tmp_path):
     (tmp_path / "portal-context.json").write_text("{ this is not JSON", encoding="utf-8")
     monkeypatch.setitem(app.config, "PORTAL_DIR", str(tmp_path))
-    for path in ("/portal/nothing", "/agent/"):
+    for path in ("/portal/nothing", "/agent/nothing"):
         response = world.get(path, headers=BROWSER)
         assert response.status_code == 404
         page = page_of(response)
@@ -189,7 +190,9 @@ def test_with_the_portal_served_alongside_errors_keep_their_family(serving):
     assert_portal_page(
         client.delete("/portal/search", headers=BROWSER), 405, "That cannot be done here"
     )
-    assert_agent_page(client.get("/agent/", headers=BROWSER), 404, "We could not find that page")
+    assert_agent_page(
+        client.get("/agent/nothing", headers=BROWSER), 404, "We could not find that page"
+    )
     assert_json(client.get("/api/v1/nothing", headers=BROWSER), 404, "not_found")
     assert_json(client.post("/api/v1/nothing", headers=BROWSER), 404, "not_found")
     # Files of the portal are still served, and paths that only look alike are files.

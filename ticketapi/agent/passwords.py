@@ -1,0 +1,158 @@
+"""Forgotten passwords: ask for a link by address, then set a password with the mailed link.
+
+`/agent/password-reset` gives one answer whatever the address (the request only queues the
+job that looks it up: `auth.resets.request_agent_link`), and shares the API's and portal's
+rate-limit buckets. The link (`/agent/password-reset/link?token=…`) moves its token into
+the session cookie and sends the browser on without it, and its page changes nothing until
+the form is posted: mail scanners that open links use up nothing. Setting the password ends
+every sign-in of the account, and signs nobody in: with two-step sign-in on, the mailbox
+alone must not open the account.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_limiter.errors import RateLimitExceeded
+
+from ticketapi.agent.errors import error_page
+from ticketapi.agent.shell import page, public, tell
+from ticketapi.auth import resets
+from ticketapi.auth.passwords import MIN_LENGTH
+from ticketapi.auth.views import (
+    REQUESTED,
+    RESET_ADDRESS_SCOPE,
+    RESET_SCOPE,
+    requested_address,
+    reset_address_limit,
+    reset_limit,
+)
+from ticketapi.core.transactions import commit
+from ticketapi.errors import DomainError
+from ticketapi.extensions import db, limiter
+from ticketapi.portal import forms
+from ticketapi.rate_limits import refusal
+from ticketapi.timeutil import utcnow
+
+bp = Blueprint("passwords", __name__, url_prefix="/password-reset")
+
+TOKEN = "agent_password_reset_token"  # the link's token, in the session until it is used
+AGENTS = ("agent",)
+
+
+@bp.get("")
+@public
+def request_form():
+    return _request_page()
+
+
+@bp.post("")
+@public
+@limiter.shared_limit(reset_limit, RESET_SCOPE)
+@limiter.shared_limit(reset_address_limit, RESET_ADDRESS_SCOPE, key_func=requested_address)
+def request_link():
+    typed = request.form.get("email", "")[: forms.EMAIL_MAX + 100]
+    values, errors = forms.check_email(request.form)
+    if errors:
+        return _request_page(email=typed, errors=errors, status=422)
+    resets.request_agent_link(values["email"])
+    commit()
+    session["agent_link_requested"] = True
+    return redirect(url_for(".requested"), 303)
+
+
+@bp.get("/sent")
+@public
+def requested():
+    if not session.pop("agent_link_requested", False):
+        return redirect(url_for(".request_form"), 303)
+    return page("agent/password_reset.html", state="sent", sent=REQUESTED)
+
+
+@bp.get("/link")
+@public
+def link():
+    if token := request.args.get("token"):
+        session[TOKEN] = token[:200]
+        return redirect(url_for(".link"), 303)
+    reset = _pending()
+    if reset is None:
+        return _unusable()
+    return _password_page(reset)
+
+
+@bp.post("/link")
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def set_password():
+    reset = _pending()
+    if reset is None:
+        return _unusable()
+    values, errors = forms.check_password(request.form)
+    if errors:
+        return _password_page(reset, errors=errors, status=422)
+    try:
+        resets.redeem(session[TOKEN], values["password"], now=utcnow(), sides=AGENTS)
+        commit()
+    except DomainError as error:
+        db.session.rollback()
+        if "token" in error.fields:
+            return _unusable()
+        return _password_page(reset, errors=error.fields, status=422)
+    session.pop(TOKEN, None)
+    tell("Your password is set, and every earlier sign-in has ended: sign in with it now.")
+    return redirect(url_for("agent.sign_in.login"), 303)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many(error: RateLimitExceeded):
+    refused = refusal(error, limiter)
+    if request.endpoint == "agent.passwords.request_link":
+        problem = (
+            f"We have sent several links in a short time (at most {refused.limit}): "
+            f"ask again {refused.when}."
+        )
+        body, status = _request_page(
+            email=request.form.get("email", ""), problem=problem, status=429
+        )
+    else:
+        reset = _pending()
+        if reset is None:
+            return error_page(refused)
+        problem = f"Too many attempts (at most {refused.limit}): try again {refused.when}."
+        body, status = _password_page(reset, problem=problem, status=429)
+    return body, status, refused.headers
+
+
+def _pending():
+    token = session.get(TOKEN)
+    return resets.usable(token, now=utcnow(), sides=AGENTS) if token else None
+
+
+def _unusable():
+    session.pop(TOKEN, None)
+    return page("agent/password_reset.html", 410, state="unusable")
+
+
+def _request_page(*, email: str = "", errors=None, problem=None, status: int = 200):
+    return page(
+        "agent/password_reset.html",
+        status,
+        state="ask",
+        email=email,
+        errors=errors or {},
+        problem=problem,
+        max_length=forms.EMAIL_MAX,
+    )
+
+
+def _password_page(reset, *, errors=None, problem=None, status: int = 200):
+    return page(
+        "agent/password_reset.html",
+        status,
+        state="form",
+        email=reset.owner.email,
+        errors=errors or {},
+        problem=problem,
+        min_length=MIN_LENGTH,
+        max_length=forms.PASSWORD_MAX,
+    )
