@@ -31,7 +31,7 @@ class ListFilter:
     after: str  # the ticket's own parameter it is documented after
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each is itself: added once, compared by identity
 class Contribution:
     """What one domain adds to the ticket API, by name."""
 
@@ -56,8 +56,9 @@ def add(contribution: Contribution) -> None:
     for name, list_filter in contribution.filters.items():
         schemas.TicketFilter.add_field(name, list_filter.parameter, after=list_filter.after)
     if contribution.orders:
-        orders = [*schemas.COLUMN_ORDERS, *order_names(), *contribution.orders]
-        schemas.TicketFilter.add_field("order", schemas.order_field([*orders, "relevance"]))
+        # The ticket's column orders, the contributed ones, then "relevance" (q's default).
+        names = [*schemas.COLUMN_ORDERS, *orders(), *contribution.orders, "relevance"]
+        schemas.TicketFilter.add_field("order", schemas.order_field(names))
     _added.append(contribution)
 
 
@@ -71,7 +72,3 @@ def filters() -> dict[str, ListFilter]:
 
 def orders() -> dict[str, Callable[[Select], Select]]:
     return {name: o for contribution in _added for name, o in contribution.orders.items()}
-
-
-def order_names() -> list[str]:
-    return list(orders())
