@@ -76,7 +76,7 @@ def explain(app, agent_id: int, restricted_id: int) -> None:
     from ticketapi.extensions import db
     from ticketapi.people.models import Agent
     from ticketapi.people.services import agent_actor
-    from ticketapi.tickets.services import tickets_query
+    from ticketapi.tickets.queries import tickets_query
 
     with app.app_context():
         postgresql = db.engine.dialect.name == "postgresql"

@@ -60,8 +60,8 @@ def create_app(config: Mapping | None = None) -> APIFlask:
     rate_limits.init_app(app, extensions.limiter)
     json_body.init_app(app)
     http_headers.init_app(app)
+    register_subscribers(app)  # first: they add to the ticket API the views describe
     register_blueprints(app)
-    register_subscribers(app)
     return app
 
 

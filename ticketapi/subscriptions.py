@@ -1,7 +1,9 @@
-"""Who is told of what: every subscriber of every domain's events, in the order they run.
+"""Who is told of what: every subscriber of every domain's events, in the order they run;
+and what other domains add to the ticket API.
 
-`create_app` calls `init_app`, so web processes and workers alike hold the same list. The
-domains that announce (tickets, people, SLAs) import none of their subscribers.
+`create_app` calls `init_app` before it imports the views, so web processes and workers
+alike hold the same list, and the ticket schemas have every field when APIFlask reads them.
+The domains that announce (tickets, people, SLAs) import none of their subscribers.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from ticketapi.people import events as people
 from ticketapi.settings import services as desk_settings
 from ticketapi.slas import events as slas
 from ticketapi.slas import services as sla_definitions
+from ticketapi.slas import ticket_fields as sla_fields
 from ticketapi.slas import tracking as sla_clocks
+from ticketapi.tickets import contributions as ticket_api
 from ticketapi.tickets import events as tickets
 from ticketapi.tickets import search as ticket_search
 from ticketapi.tickets import services as ticket_services
 
 
 def init_app(app: Flask) -> None:
+    # The ticket's `sla` field, `?sla_state=` and `?order=sla_due_at` (once for the process).
+    ticket_api.add(sla_fields.ON_TICKETS)
     # A ticket's change moves its SLA clocks first, then its search entry; notifications
     # last, deciding from the ticket as the others left it.
     for event, subscribers in (

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ticketapi import versions
 from ticketapi.extensions import db
 from ticketapi.slas.hours import Schedule, parse_clock
+from ticketapi.tickets.models import Ticket
 from ticketapi.timeutil import utcnow
 
 SLA_TYPES = ("first_response", "resolution", "waiting_time")
@@ -136,3 +137,16 @@ class TicketSlaDue(db.Model):
         ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
     )
     due_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# A ticket's clocks, declared here: tickets know nothing of SLAs. SQLAlchemy adds a
+# relationship to a mapped class as if the class had declared it, so a ticket loads, saves
+# and deletes its clocks as before, and the ticket API loads them for a page of tickets in
+# one query (slas/ticket_fields.py).
+Ticket.sla_rows = relationship(
+    TicketSla, cascade="all, delete-orphan", passive_deletes=True, order_by=TicketSla.sla_id
+)
+# Kept beside the ticket, not in it: SLA bookkeeping is no change to the ticket's version.
+Ticket.sla_due = relationship(
+    TicketSlaDue, uselist=False, cascade="all, delete-orphan", passive_deletes=True
+)

@@ -20,7 +20,8 @@ from ticketapi.people import services as people
 from ticketapi.permissions import Actor
 from ticketapi.tickets import events, history, holds
 from ticketapi.tickets.models import Message, Ticket, TicketConfirmation
-from ticketapi.tickets.services import get_ticket, with_relations
+from ticketapi.tickets.queries import with_relations
+from ticketapi.tickets.services import get_ticket
 
 UNUSABLE = (
     "This confirmation link is unknown, used or expired, or belongs to another ticket: "

@@ -12,9 +12,10 @@ from ticketapi.errors import Conflict, Forbidden, Invalid
 from ticketapi.extensions import db
 from ticketapi.permissions import Actor
 from ticketapi.tickets import events, history
+from ticketapi.tickets.changes import set_status
 from ticketapi.tickets.models import Attachment, Message, Ticket
 from ticketapi.tickets.rendering import body_html
-from ticketapi.tickets.services import get_ticket, set_status
+from ticketapi.tickets.services import get_ticket
 from ticketapi.tickets.status import Happening, Status
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ticketapi.auth.links import SingleUseLink
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent, Organization, Team, User
-from ticketapi.slas.models import TicketSla, TicketSlaDue
 from ticketapi.timeutil import utcnow
 
 ticket_cc = Table(
@@ -101,13 +100,7 @@ class Ticket(db.Model):
     label_rows: Mapped[list[TicketLabel]] = relationship(
         cascade="all, delete-orphan", order_by="TicketLabel.name"
     )
-    sla_rows: Mapped[list[TicketSla]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, order_by="TicketSla.sla_id"
-    )
-    # Kept beside the ticket, not in it: SLA bookkeeping is no change to the ticket's version.
-    sla_due: Mapped[TicketSlaDue | None] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
-    )
+    # The SLAs give a ticket its clocks, `sla_rows` and `sla_due` (slas/models.py).
 
     @property
     def cc_ids(self) -> list[int]:
@@ -120,11 +113,6 @@ class Ticket(db.Model):
     @property
     def labels(self) -> list[str]:
         return [row.name for row in self.label_rows]
-
-    @property
-    def sla_due_at(self) -> datetime | None:
-        """The most pressing due time of the ticket's SLA clocks, if one is set."""
-        return None if self.sla_due is None else self.sla_due.due_at
 
     @property
     def etag(self) -> str:

@@ -9,8 +9,9 @@ from ticketapi.errors import Forbidden, Invalid, NotFound
 from ticketapi.people.models import User
 from ticketapi.permissions import Actor
 from ticketapi.tickets import history, quotas
+from ticketapi.tickets.changes import active_agent, existing
 from ticketapi.tickets.models import Ticket
-from ticketapi.tickets.services import active_agent, existing, get_ticket, user_by_email
+from ticketapi.tickets.services import get_ticket, user_by_email
 
 
 def add_follower(actor: Actor, ticket_id: int, agent_id: int, *, now: datetime) -> Ticket:

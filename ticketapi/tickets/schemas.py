@@ -6,7 +6,6 @@ import re
 
 from apiflask import fields
 from apiflask.validators import Length, OneOf, Range, Regexp
-from flask import g
 
 from ticketapi.pagination import PageArgs
 from ticketapi.schemas import (
@@ -21,61 +20,51 @@ from ticketapi.schemas import (
     text_field,
     timestamp_field,
 )
-from ticketapi.slas.clock import STATES as SLA_STATES
 from ticketapi.tickets.status import SOURCES, STATUSES
 
 SUBJECT_MAX = 300
 LABEL = fields.String(validate=[Length(min=1, max=50), Regexp(r"^[^,\s][^,]*$"), OneLine()])
 URGENCY = Range(min=1, max=10)
-ORDERS = (
-    "created_at",
-    "-created_at",
-    "updated_at",
-    "-updated_at",
-    "urgency",
-    "-urgency",
-    "sla_due_at",
-    "relevance",
-)
+# The list's orders by a column of the ticket; other domains add theirs before "relevance"
+# (tickets/contributions.py).
+COLUMN_ORDERS = ("created_at", "-created_at", "updated_at", "-updated_at", "urgency", "-urgency")
 
 
-class SlaStateOut(Schema):
-    """One SLA clock on the ticket (SPEC §7: sla_id, due_at, state; the rest for agents)."""
-
-    sla_id = fields.Integer(required=True)
-    name = fields.String(required=True, attribute="sla.name")
-    type = fields.String(required=True, attribute="sla.type")
-    state = fields.String(required=True, metadata={"enum": list(SLA_STATES)})
-    due_at = timestamp_field(allow_none=True)
-    warning_at = timestamp_field(allow_none=True)
-    paused = fields.Boolean(required=True)
-    minutes_left = fields.Float(allow_none=True)
-    completed_at = timestamp_field(allow_none=True)
+def order_field(orders: list[str]) -> fields.String:
+    return fields.String(
+        validate=OneOf(orders),
+        metadata={"description": "Default: relevance with q, else -created_at"},
+    )
 
 
-_TIME = {"type": "string", "format": "date-time", "nullable": True}
-SLA_STATE_DOC = {
-    "type": "object",
-    "required": ["sla_id", "name", "type", "state", "paused"],
-    "properties": {
-        "sla_id": {"type": "integer"},
-        "name": {"type": "string"},
-        "type": {"type": "string"},
-        "state": {"type": "string", "enum": list(SLA_STATES)},
-        "due_at": _TIME,
-        "warning_at": _TIME,
-        "paused": {"type": "boolean"},
-        "minutes_left": {
-            "type": "number",
-            "nullable": True,
-            "description": "While paused: working minutes left before the target",
-        },
-        "completed_at": _TIME,
-    },
-}
+class Extensible(Schema):
+    """A schema other domains add fields to at start-up (tickets/contributions.py)."""
+
+    _used = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        type(self)._used = True
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def add_field(cls, name: str, field: fields.Field, *, after: str | None = None) -> None:
+        """Add (or replace in its place) a field: after `after`, else after all the others."""
+        if cls._used or cls.__subclasses__():
+            # Instances and subclasses copied the fields already: they would not have it.
+            raise RuntimeError(f"{cls.__name__} is in use: add {name} before the views load.")
+        declared = dict(cls._declared_fields)  # marshmallow's fields of the class, in order
+        if name in declared or after is None:
+            declared[name] = field
+        else:
+            names = list(declared)
+            at = names.index(after) + 1
+            declared = {key: declared[key] for key in names[:at]}
+            declared[name] = field
+            declared.update({key: cls._declared_fields[key] for key in names[at:]})
+        cls._declared_fields = declared
 
 
-class TicketOut(Schema):
+class TicketOut(Extensible):
     id = fields.Integer(required=True)
     ref = fields.String(required=True)
     subject = fields.String(required=True)
@@ -102,20 +91,6 @@ class TicketOut(Schema):
     created_at = timestamp_field()
     updated_at = timestamp_field()
     resolved_at = timestamp_field(allow_none=True)
-    sla = fields.Method(
-        "sla_states",
-        metadata={
-            "type": "array",
-            "items": SLA_STATE_DOC,
-            "description": "The ticket's SLA clocks; internal, so empty for users",
-        },
-    )
-
-    def sla_states(self, ticket) -> list:
-        actor = g.get("actor")  # None outside a request: nothing there reaches a user
-        if actor is not None and not actor.is_agent:
-            return []
-        return SlaStateOut(many=True).dump(ticket.sla_rows)
 
 
 class TicketIn(Schema):
@@ -187,14 +162,13 @@ class IfMatchIn(Schema):
     )
 
 
-class TicketFilter(PageArgs):
+class TicketFilter(Extensible, PageArgs):
     status = fields.DelimitedList(fields.String(validate=OneOf(STATUSES)))
     agent_id = id_field(0, metadata={"description": "0: unassigned"})
     team_id = id_field(0, metadata={"description": "0: no team"})
     organization_id = id_field(0)
     user_id = id_field(0)
     following = fields.String(validate=OneOf(["me"]))
-    sla_state = fields.String(validate=OneOf(list(SLA_STATES)))
     label = fields.String(validate=Length(max=50))
     q = fields.String(
         validate=Length(max=1000),
@@ -203,10 +177,7 @@ class TicketFilter(PageArgs):
             '(notes for agents); "quoted phrase"; the last word matches as a prefix'
         },
     )
-    order = fields.String(
-        validate=OneOf(ORDERS),
-        metadata={"description": "Default: relevance with q, else -created_at"},
-    )
+    order = order_field([*COLUMN_ORDERS, "relevance"])
     include_merged = fields.Boolean(load_default=False)
     confirmed = fields.Boolean(
         metadata={"description": "false: submissions whose requester has not confirmed them"}

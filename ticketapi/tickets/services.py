@@ -1,7 +1,8 @@
-"""Ticket services: open, find, list, change and delete tickets.
+"""Ticket services: open, find, change and delete one ticket.
 
 Every function takes the acting `Actor` and `now`; access is checked here, so
-views stay flat and no route can forget it.
+views stay flat and no route can forget it. The list is tickets/queries.py; what a change
+does to each field is tickets/changes.py.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, select, text
-from sqlalchemy.orm import lazyload, make_transient_to_detached, selectinload
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,29 +19,19 @@ from ticketapi import permissions as rules
 from ticketapi.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ticketapi.extensions import db
 from ticketapi.people import services as people
-from ticketapi.people.models import Agent, Team, User
+from ticketapi.people.models import Team, User
 from ticketapi.permissions import Actor
 from ticketapi.settings import services as desk_settings
-from ticketapi.slas.models import TicketSla, TicketSlaDue
-from ticketapi.tickets import events, history, holds, quotas, search_query
-from ticketapi.tickets.models import Message, Ticket, TicketLabel, ticket_cc, ticket_followers
+from ticketapi.tickets import events, history, holds, quotas
+from ticketapi.tickets.changes import apply_changes, check_may_change, existing
+from ticketapi.tickets.models import Message, Ticket
+from ticketapi.tickets.queries import with_relations
 from ticketapi.tickets.refs import new_ref
 from ticketapi.tickets.rendering import body_html
 from ticketapi.tickets.schemas import TicketOut
-from ticketapi.tickets.status import Happening, Status, StatusRuleError, next_status
+from ticketapi.tickets.status import Happening, Status, next_status
 
 REF_ATTEMPTS = 5
-
-
-def with_relations(query: Select) -> Select:
-    # Only the ids of CC'd users and followers are shown: load no more of them (their
-    # usergroups and teams load only if something asks).
-    return query.options(
-        selectinload(Ticket.cc).load_only(User.id).options(lazyload(User.usergroups)),
-        selectinload(Ticket.followers).load_only(Agent.id).options(lazyload(Agent.teams)),
-        selectinload(Ticket.label_rows),
-        selectinload(Ticket.sla_rows),
-    )
 
 
 def get_ticket(
@@ -125,7 +116,7 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
     if actor.is_agent:
         changes = {k: values[k] for k in ("agent_id", "team_id", "labels") if k in values}
         if changes:
-            _apply_changes(actor, ticket, changes, now=now)
+            apply_changes(actor, ticket, changes, now=now)
     events.opened.publish(events.Change(actor, ticket, now, message=message))
     return ticket
 
@@ -176,12 +167,11 @@ def _insert_with_unique_ref(**columns: Any) -> Ticket:
         version=1,
     )
     # The row as written, known to the session without reading it back; it has no CCs,
-    # followers, labels or clocks yet.
+    # followers or labels yet (nor SLA clocks: slas/tracking.py knows a new ticket).
     make_transient_to_detached(ticket)
     db.session.add(ticket)
-    for collection in ("cc", "followers", "label_rows", "sla_rows"):
+    for collection in ("cc", "followers", "label_rows"):
         set_committed_value(ticket, collection, [])
-    set_committed_value(ticket, "sla_due", None)
     return ticket
 
 
@@ -213,68 +203,18 @@ def user_by_email(email: str, *, now: datetime) -> User:
     return people.user_for_address(email, name=email, now=now)
 
 
-def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
-    """The tickets the actor may see, filtered and ordered as asked."""
-    if actor.is_anonymous:
-        raise Unauthorized("Sign in to see tickets.")
-    query = select(Ticket).where(rules.visible_tickets(actor, Ticket, ticket_followers, ticket_cc))
-    if statuses := filters.get("status"):
-        query = query.where(Ticket.status.in_(statuses))
-    for name in ("agent_id", "team_id", "organization_id", "user_id"):
-        if name in filters:
-            column = getattr(Ticket, name)
-            value = filters[name]
-            query = query.where(column.is_(None) if value == 0 else column == value)
-    if filters.get("following") == "me":
-        if not actor.is_agent:
-            raise Invalid("following=me is for agents.", fields={"following": "agents only"})
-        query = query.where(
-            exists().where(
-                ticket_followers.c.ticket_id == Ticket.id, ticket_followers.c.agent_id == actor.id
-            )
-        )
-    if label := filters.get("label"):
-        query = query.where(
-            exists().where(TicketLabel.ticket_id == Ticket.id, TicketLabel.name == label)
-        )
-    q = filters.get("q") or ""
-    order = filters.get("order") or ("relevance" if q.strip() else "-created_at")
-    score = None
-    if q.strip():
-        # A join, never an OR: the search narrows what the actor sees, it cannot widen it.
-        found = search_query.hits(q, notes=rules.can_see_notes(actor), ranked=order == "relevance")
-        query = query.join(found, found.c.ticket_id == Ticket.id)
-        score = found.c.score
-    if sla_state := filters.get("sla_state"):
-        query = query.where(
-            exists().where(TicketSla.ticket_id == Ticket.id, TicketSla.state == sla_state)
-        )
-    if "confirmed" in filters:
-        query = query.where(Ticket.confirmed.is_(filters["confirmed"]))
-    if not filters.get("include_merged"):
-        query = query.where(Ticket.merged_into_id.is_(None))
-    if order == "relevance":  # the best match first; without a search, the newest
-        query = query.order_by(Ticket.created_at.desc() if score is None else score.desc())
-    elif order == "sla_due_at":  # the most pressing first; tickets with no clock running last
-        query = query.outerjoin(TicketSlaDue).order_by(TicketSlaDue.due_at.asc().nulls_last())
-    else:
-        column = getattr(Ticket, order.lstrip("-"))
-        query = query.order_by(column.desc() if order.startswith("-") else column.asc())
-    return with_relations(query.order_by(Ticket.id.desc()))
-
-
 def update_ticket(
     actor: Actor, ticket_id: int, changes: dict[str, Any], *, version: int, now: datetime
 ) -> Ticket:
     """Apply an agent's changes, unless someone else changed the ticket since `version`."""
     ticket = get_ticket(actor, ticket_id, for_update=True)
-    _check_may_change(actor, ticket, changes)
+    check_may_change(actor, ticket, changes)
     if ticket.version != version:
         raise stale(ticket, version)
     before = events.Before.of(ticket)
     # One UPDATE for the whole change, so one change is one version.
     with db.session.no_autoflush:
-        if _apply_changes(actor, ticket, changes, now=now):
+        if apply_changes(actor, ticket, changes, now=now):
             events.changed.publish(events.Change(actor, ticket, now, before))
     return flush_or_conflict(ticket, version)
 
@@ -298,7 +238,7 @@ def change_by_rule(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now
     """The helpdesk's own change by a rule (an SLA action) to a ticket locked for update."""
     before = events.Before.of(ticket)
     with db.session.no_autoflush:
-        if _apply_changes(actor, ticket, changes, now=now):
+        if apply_changes(actor, ticket, changes, now=now):
             events.changed.publish(events.Change(actor, ticket, now, before))
 
 
@@ -323,119 +263,10 @@ def flush_or_conflict(ticket: Ticket, version: int) -> Ticket:
     return ticket
 
 
-EDIT_FIELDS = ("subject", "status", "urgency", "labels", "cc", "followers")
-ASSIGN_FIELDS = ("agent_id", "team_id")
-
-
-def _check_may_change(actor: Actor, ticket: Ticket, changes: dict[str, Any]) -> None:
-    if any(f in changes for f in EDIT_FIELDS) and not rules.can_edit_ticket(actor, ticket):
-        raise Forbidden("Changing tickets needs the tickets.edit permission.")
-    if any(f in changes for f in ASSIGN_FIELDS) and not rules.can_assign(actor, ticket):
-        raise Forbidden("Assigning tickets needs the tickets.assign permission.")
-
-
-def _apply_changes(actor: Actor, ticket: Ticket, changes: dict[str, Any], *, now: datetime) -> bool:
-    """Apply the changes the actor may make; return whether anything changed."""
-    _check_may_change(actor, ticket, changes)
-    if ticket.merged_into_id is not None:
-        raise Conflict(
-            f"Ticket {ticket.ref} was merged into ticket {ticket.merged_into_id}: change that one."
-        )
-    changed = False
-    for field in ("subject", "urgency"):
-        if field in changes and getattr(ticket, field) != changes[field]:
-            history.record(
-                ticket, actor, field, now=now, old=getattr(ticket, field), new=changes[field]
-            )
-            setattr(ticket, field, changes[field])
-            changed = True
-    if "status" in changes:
-        changed |= set_status(
-            actor, ticket, Happening.AGENT_SET_STATUS, Status(changes["status"]), now=now
-        )
-    if "agent_id" in changes and changes["agent_id"] != ticket.agent_id:
-        agent = active_agent(changes["agent_id"])
-        history.record(
-            ticket, actor, "agent", now=now, old=ticket.agent_id, new=changes["agent_id"]
-        )
-        ticket.agent, ticket.agent_id = agent, changes["agent_id"]  # the id for rules at once
-        changed = True
-    if "team_id" in changes and changes["team_id"] != ticket.team_id:
-        team = None if changes["team_id"] is None else existing(Team, changes["team_id"], "team_id")
-        history.record(ticket, actor, "team", now=now, old=ticket.team_id, new=changes["team_id"])
-        ticket.team, ticket.team_id = team, changes["team_id"]
-        changed = True
-    if "labels" in changes:
-        changed |= _set_labels(actor, ticket, changes["labels"], now=now)
-    if "cc" in changes:
-        wanted = [existing(User, uid, "cc") for uid in dict.fromkeys(changes["cc"])]
-        changed |= _set_members(actor, ticket, "cc", wanted, now=now)
-    if "followers" in changes:
-        wanted = [active_agent(aid, "followers") for aid in dict.fromkeys(changes["followers"])]
-        changed |= _set_members(actor, ticket, "followers", wanted, now=now)
-    if changed:
-        ticket.updated_at = now
-    return changed
-
-
-def set_status(
-    actor: Actor, ticket: Ticket, happening: Happening, requested: Status | None, *, now: datetime
-) -> bool:
-    """Move the ticket by the status rules; record it and return whether it changed."""
-    try:
-        new = next_status(Status(ticket.status), happening, requested)
-    except StatusRuleError as exc:
-        raise Invalid(str(exc), fields={"status": str(exc)}) from None
-    if new == ticket.status:
-        return False
-    history.record(ticket, actor, "status", now=now, old=ticket.status, new=new.value)
-    ticket.status = new.value
-    ticket.status_changed_at = now
-    ticket.resolved_at = now if new is Status.RESOLVED else None
-    ticket.updated_at = now
-    return True
-
-
-def _set_labels(actor: Actor, ticket: Ticket, labels: list[str], *, now: datetime) -> bool:
-    wanted = sorted({label.strip().lower() for label in labels if label.strip()})
-    if wanted == ticket.labels:
-        return False
-    history.record(ticket, actor, "labels", now=now, old=ticket.labels, new=wanted)
-    keep = [row for row in ticket.label_rows if row.name in wanted]
-    ticket.label_rows = keep + [TicketLabel(name=n) for n in wanted if n not in ticket.labels]
-    return True
-
-
-def _set_members(actor: Actor, ticket: Ticket, field: str, wanted: list, *, now: datetime) -> bool:
-    current = getattr(ticket, field)
-    old_ids, new_ids = [m.id for m in current], [m.id for m in wanted]
-    if sorted(old_ids) == sorted(new_ids):
-        return False
-    history.record(ticket, actor, field, now=now, old=sorted(old_ids), new=sorted(new_ids))
-    setattr(ticket, field, wanted)
-    return True
-
-
 def delete_ticket(actor: Actor, ticket_id: int) -> None:
     ticket = get_ticket(actor, ticket_id, rules.can_delete_ticket)
     events.deleted.publish(ticket.id)
     db.session.delete(ticket)
-
-
-def active_agent(agent_id: int | None, field: str = "agent_id") -> Agent | None:
-    if agent_id is None:
-        return None
-    agent = db.session.get(Agent, agent_id)
-    if agent is None or not agent.active:
-        raise Invalid(f"There is no active agent {agent_id}.", fields={field: "unknown agent"})
-    return agent
-
-
-def existing(model, object_id: int, field: str):
-    found = db.session.get(model, object_id)
-    if found is None:
-        raise Invalid(f"There is no {field} {object_id}.", fields={field: "unknown id"})
-    return found
 
 
 def refuse_deleting_team_with_open_tickets(team: Team) -> None:

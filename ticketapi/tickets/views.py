@@ -22,6 +22,7 @@ from ticketapi.tickets import (
     holds,
     merge,
     participants,
+    queries,
     schemas,
     services,
 )
@@ -49,7 +50,7 @@ def signed_in() -> bool:
 )
 def list_tickets(query_data):
     page, per_page = query_data.pop("page"), query_data.pop("per_page")
-    return paginate(services.tickets_query(current_actor(), query_data), page, per_page)
+    return paginate(queries.tickets_query(current_actor(), query_data), page, per_page)
 
 
 @bp.post("/tickets")

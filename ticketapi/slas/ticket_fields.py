@@ -1,0 +1,90 @@
+"""What the SLAs add to the ticket API (tickets/contributions.py): the `sla` field of a
+ticket, the list's `?sla_state=` filter and `?order=sla_due_at`, and the clocks loaded with
+every ticket for them (one query for a page of tickets)."""
+
+from __future__ import annotations
+
+from apiflask import fields
+from apiflask.validators import OneOf
+from flask import g
+from sqlalchemy import Select, exists
+from sqlalchemy.orm import selectinload
+
+from ticketapi.schemas import Schema, timestamp_field
+from ticketapi.slas.clock import STATES
+from ticketapi.slas.models import TicketSla, TicketSlaDue
+from ticketapi.tickets.contributions import Contribution, ListFilter
+from ticketapi.tickets.models import Ticket
+
+
+class SlaStateOut(Schema):
+    """One SLA clock on the ticket (SPEC §7: sla_id, due_at, state; the rest for agents)."""
+
+    sla_id = fields.Integer(required=True)
+    name = fields.String(required=True, attribute="sla.name")
+    type = fields.String(required=True, attribute="sla.type")
+    state = fields.String(required=True, metadata={"enum": list(STATES)})
+    due_at = timestamp_field(allow_none=True)
+    warning_at = timestamp_field(allow_none=True)
+    paused = fields.Boolean(required=True)
+    minutes_left = fields.Float(allow_none=True)
+    completed_at = timestamp_field(allow_none=True)
+
+
+_TIME = {"type": "string", "format": "date-time", "nullable": True}
+SLA_STATE_DOC = {
+    "type": "object",
+    "required": ["sla_id", "name", "type", "state", "paused"],
+    "properties": {
+        "sla_id": {"type": "integer"},
+        "name": {"type": "string"},
+        "type": {"type": "string"},
+        "state": {"type": "string", "enum": list(STATES)},
+        "due_at": _TIME,
+        "warning_at": _TIME,
+        "paused": {"type": "boolean"},
+        "minutes_left": {
+            "type": "number",
+            "nullable": True,
+            "description": "While paused: working minutes left before the target",
+        },
+        "completed_at": _TIME,
+    },
+}
+
+
+def sla_states(ticket: Ticket) -> list:
+    actor = g.get("actor")  # None outside a request: nothing there reaches a user
+    if actor is not None and not actor.is_agent:
+        return []
+    return SlaStateOut(many=True).dump(ticket.sla_rows)
+
+
+def in_state(state: str):
+    return exists().where(TicketSla.ticket_id == Ticket.id, TicketSla.state == state)
+
+
+def most_pressing_first(query: Select) -> Select:
+    # Tickets with no clock running last.
+    return query.outerjoin(TicketSlaDue).order_by(TicketSlaDue.due_at.asc().nulls_last())
+
+
+ON_TICKETS = Contribution(
+    loads=(selectinload(Ticket.sla_rows),),
+    output={
+        "sla": fields.Function(
+            sla_states,
+            metadata={
+                "type": "array",
+                "items": SLA_STATE_DOC,
+                "description": "The ticket's SLA clocks; internal, so empty for users",
+            },
+        )
+    },
+    filters={
+        "sla_state": ListFilter(
+            fields.String(validate=OneOf(list(STATES))), in_state, after="following"
+        )
+    },
+    orders={"sla_due_at": most_pressing_first},
+)
