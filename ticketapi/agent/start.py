@@ -1,6 +1,6 @@
 """The start page: the agent's queues, a page of the chosen one, and a ticket's summary.
 
-Queues are the ticket list service's filters (`tickets.services.tickets_query`, which applies
+Queues are the ticket list service's filters (`tickets.queries.tickets_query`, which applies
 the visibility rule of permissions.py), open tickets only, the most pressing SLA first.
 """
 
@@ -17,7 +17,7 @@ from ticketapi.errors import NotFound
 from ticketapi.extensions import db
 from ticketapi.pagination import paginate
 from ticketapi.people.models import Agent, Organization, User
-from ticketapi.tickets import conversation
+from ticketapi.tickets import conversation, queries
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Message, Ticket
 from ticketapi.tickets.status import OPEN_STATUSES
@@ -35,7 +35,7 @@ def home():
     queues = queues_for(current_user.account)
     chosen = next((q for q in queues if q.key == request.args.get("queue")), queues[0])
     page_number = _page_number(request.args.get("page"))
-    query = tickets.tickets_query(
+    query = queries.tickets_query(
         actor, {**chosen.filters, "status": list(OPEN_STATUSES), "order": "sla_due_at"}
     ).options(
         joinedload(Ticket.user).options(lazyload(User.usergroups)),

@@ -1,43 +1,15 @@
-"""Fixtures for the agent pages: agents with passwords, a browser-like client, forms to post."""
+"""Fixtures for the agent pages: the theme's context, an agent who signs in with a password."""
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-from functools import cache
-
-import pyotp
 import pytest
 
-from tests.ticketapi.jobs.conftest import queue  # noqa: F401  (the jobs' fixture)
-from tests.ticketapi.notifications.conftest import mailbox  # noqa: F401  (the mail folder)
-from tests.ticketapi.portal.conftest import portal_dir  # noqa: F401  (the theme's context)
-from tests.ticketapi.portal.pages import page_of, text_of
-from ticketapi.auth import totp
-from ticketapi.auth.passwords import hash_password
-from ticketapi.extensions import db
-from ticketapi.people.models import Agent
-from ticketapi.timeutil import utcnow
-
-PASSWORD = "correct horse battery"
-LOGIN = "/agent/login"
-CODE = "/agent/login/code"
-
-
-@cache
-def hashed(password: str) -> str:
-    return hash_password(password)
+from tests.ticketapi.agent.pages import with_password
 
 
 @pytest.fixture(autouse=True)
-def portal(app, monkeypatch, portal_dir):  # noqa: F811
+def portal(app, monkeypatch, portal_dir):
     monkeypatch.setitem(app.config, "PORTAL_DIR", str(portal_dir))
-
-
-def with_password(account, password: str = PASSWORD):
-    account.row.password_hash = hashed(password)
-    db.session.commit()
-    return account
 
 
 @pytest.fixture
@@ -46,73 +18,3 @@ def dana(world):
     team = world.team("Support")
     account = world.agent("Dana", permissions=["tickets.reply"], teams=[team])
     return with_password(account)
-
-
-def csrf_of(response) -> str:
-    field = page_of(response).select_one("input[name=csrf_token]")
-    assert field is not None, response.get_data(as_text=True)[:500]
-    return field["value"]
-
-
-def form_page(world, path: str) -> str:
-    """Open a page as a browser would and return its form's CSRF token."""
-    response = world.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return csrf_of(response)
-
-
-def sign_in(world, email: str, password: str = PASSWORD, *, next_page: str | None = None):
-    """Post the sign-in form with its token; the response (303 when it worked).
-
-    Signed in already, the login page sends the browser on: its next page has the token."""
-    token = csrf_of(world.get(LOGIN, follow_redirects=True))
-    data = {"csrf_token": token, "email": email, "password": password}
-    if next_page is not None:
-        data["next"] = next_page
-    return world.post(LOGIN, data=data)
-
-
-def signed_in(world, account) -> None:
-    response = sign_in(world, account.row.email)
-    assert response.status_code == 303, page_text(response)
-    assert response.headers["Location"] == "/agent/"
-
-
-def page_text(response) -> str:
-    return text_of(page_of(response))
-
-
-def problem_of(response) -> str:
-    summary = page_of(response).select_one(".error-summary")
-    return text_of(summary) if summary is not None else ""
-
-
-def is_signed_in(world) -> bool:
-    response = world.get("/agent/")
-    if response.status_code == 200:
-        return True
-    assert response.status_code == 303
-    assert response.headers["Location"].startswith(LOGIN)
-    return False
-
-
-def session_cookie(client) -> str | None:
-    cookie = client.get_cookie("session")
-    return cookie.value if cookie is not None else None
-
-
-def turn_on_totp(agent: Agent) -> tuple[str, list[str]]:
-    """Two-step sign-in on for the agent, through the service; its secret and recovery codes."""
-    now = utcnow() - timedelta(minutes=2)  # the confirming code's step is in the past
-    secret = totp.begin(agent, now=now)
-    codes = totp.confirm(agent, pyotp.TOTP(secret).at(now), now=now)
-    db.session.commit()
-    return secret, codes
-
-
-def code_now(secret: str) -> str:
-    return pyotp.TOTP(secret).now()
-
-
-def digits_only(text: str) -> str:
-    return re.sub(r"\D", "", text)

@@ -9,7 +9,7 @@ import tempfile
 
 import pytest
 
-from tests.ticketapi.agent.conftest import csrf_of, is_signed_in, page_text, signed_in
+from tests.ticketapi.agent.pages import csrf_of, is_signed_in, page_text, signed_in
 from ticketapi import create_app
 from ticketapi.agent.shell import FORM_REFUSED
 from ticketapi.auth import sessions

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.ticketapi.agent.conftest import (
+from tests.ticketapi.agent.pages import (
     PASSWORD,
     csrf_of,
     form_page,

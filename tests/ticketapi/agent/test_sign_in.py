@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.agent.conftest import (
+from tests.ticketapi.agent.pages import (
     LOGIN,
     PASSWORD,
     form_page,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ticketapi.agent.conftest import page_text, signed_in, with_password
+from tests.ticketapi.agent.pages import page_text, signed_in, with_password
 from tests.ticketapi.portal.pages import HOSTILE, page_of, text_of
 from ticketapi.agent import widgets
 from ticketapi.agent.start import PER_PAGE

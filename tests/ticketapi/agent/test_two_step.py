@@ -10,7 +10,7 @@ import pyotp
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.ticketapi.agent.conftest import (
+from tests.ticketapi.agent.pages import (
     CODE,
     PASSWORD,
     code_now,
