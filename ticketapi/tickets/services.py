@@ -246,9 +246,13 @@ def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
         query = query.join(found, found.c.ticket_id == Ticket.id)
         score = found.c.score
     if sla_state := filters.get("sla_state"):
+        # One state (the API's filter) or several (the agents' "SLA at risk": warning, failed).
+        states = [sla_state] if isinstance(sla_state, str) else list(sla_state)
         query = query.where(
-            exists().where(TicketSla.ticket_id == Ticket.id, TicketSla.state == sla_state)
+            exists().where(TicketSla.ticket_id == Ticket.id, TicketSla.state.in_(states))
         )
+    if "urgency" in filters:
+        query = query.where(Ticket.urgency == filters["urgency"])
     if "confirmed" in filters:
         query = query.where(Ticket.confirmed.is_(filters["confirmed"]))
     if not filters.get("include_merged"):

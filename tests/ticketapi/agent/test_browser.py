@@ -9,7 +9,6 @@ import pytest
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
 from tests.support.browser import serve_app
-from tests.theme.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 from tests.ticketapi.agent.conftest import PASSWORD, turn_on_totp, with_password
 from ticketapi import create_app
 from ticketapi.extensions import db

@@ -17,7 +17,7 @@ from tests.ticketapi.agent.conftest import (
     signed_in,
     turn_on_totp,
 )
-from tests.ticketapi.notifications.conftest import text_of as mail_text
+from tests.support.mailbox import text_of as mail_text
 from tests.ticketapi.portal.pages import page_of
 from ticketapi.auth import resets
 from ticketapi.extensions import db, limiter
