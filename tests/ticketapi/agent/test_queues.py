@@ -112,7 +112,7 @@ def test_sorting_and_pages(world, desk, dana):
     second = world.get(pager["href"])
     assert len(subjects(second)) == 3 and subjects(second)[-1] == "Extra 26"
     # An unknown order falls back to the queue's own (SLA due first for open queues).
-    assert "sla due first" in page_text(world.get("/agent/?queue=mine&sort=evil"))
+    assert "SLA due first" in page_text(world.get("/agent/?queue=mine&sort=evil"))
 
 
 def test_a_filter_lists_what_it_says_and_refuses_what_it_cannot_read(world, desk):
