@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ticketapi.agent import account, passwords, sign_in, start
+from ticketapi.agent import account, bulk, passwords, sign_in, start, view_pages
 from ticketapi.agent.shell import bp
 
-for child in (sign_in.bp, account.bp, passwords.bp, start.bp):
+for child in (sign_in.bp, account.bp, passwords.bp, start.bp, view_pages.bp, bulk.bp):
     bp.register_blueprint(child)
 
 __all__ = ["bp"]

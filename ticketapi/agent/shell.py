@@ -32,7 +32,7 @@ from flask_login import current_user
 
 from helpdesk import ENGINE_ROOT
 from ticketapi.agent import widgets
-from ticketapi.agent.queues import queues_for
+from ticketapi.agent.queues import counts, queues_for
 from ticketapi.errors import DomainError
 from ticketapi.extensions import SAFE_METHODS
 from ticketapi.portal import security
@@ -122,6 +122,9 @@ def scheme() -> str:
 def page(template: str, status: int = 200, **values) -> tuple[str, int]:
     """An agent page: the template with who is signed in, the scheme and a pending notice."""
     signed_in = current_user if current_user.is_authenticated and current_user.is_agent else None
+    queues = values.pop("queues", None)
+    if signed_in and queues is None:
+        queues = queues_for(signed_in.account)
     body = render(
         template,
         agent=signed_in.account if signed_in else None,
@@ -130,7 +133,8 @@ def page(template: str, status: int = 200, **values) -> tuple[str, int]:
         notice=session.pop(NOTICE, None),
         this_page=request.full_path.rstrip("?"),
         request_endpoint=request.endpoint,
-        queues=queues_for(signed_in.account) if signed_in else [],
+        queues=queues or [],
+        counts=counts(signed_in.actor, queues) if signed_in else {},
         widgets=widgets,
         **values,
     )

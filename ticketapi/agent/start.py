@@ -1,43 +1,56 @@
 """The start page: the agent's queues, a page of the chosen one, and a ticket's summary.
 
 Queues are the ticket list service's filters (`tickets.queries.tickets_query`, which applies
-the visibility rule of permissions.py), open tickets only, the most pressing SLA first.
+the visibility rule of permissions.py). A queue is chosen by its key (`?queue=`), a saved
+view by `?queue=view-<id>`, or a filter typed into the form (`?queue=filter&status=…`).
+Open queues list the most pressing SLA first unless another order is asked for.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, request
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
-from ticketapi.agent.queues import queues_for
+from ticketapi.agent import bulk, filters
+from ticketapi.agent.queues import Queue, queues_for
 from ticketapi.agent.shell import page
 from ticketapi.core.transactions import commit
 from ticketapi.errors import NotFound
 from ticketapi.extensions import db
 from ticketapi.pagination import paginate
-from ticketapi.people.models import Agent, Organization, User
+from ticketapi.people.models import Agent, Organization, Team, User
 from ticketapi.tickets import conversation, queries
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Message, Ticket
-from ticketapi.tickets.status import OPEN_STATUSES
+from ticketapi.tickets.status import STATUSES
 from ticketapi.timeutil import utcnow
 
 bp = Blueprint("start", __name__)
 
 PER_PAGE = 25
 PREVIEW_MESSAGES = 3
+CHOICES_MAX = 200  # agents, teams, organizations offered in the filter's lists
+SORTS = {
+    "sla": ("SLA due first", "sla_due_at"),
+    "newest": ("Newest first", "-created_at"),
+    "oldest": ("Oldest first", "created_at"),
+    "activity": ("Last activity first", "-updated_at"),
+    "urgency": ("Most urgent first", "-urgency"),
+}
 
 
 @bp.get("/")
 def home():
     actor = current_user.actor
     queues = queues_for(current_user.account)
-    chosen = next((q for q in queues if q.key == request.args.get("queue")), queues[0])
+    chosen, problems = _chosen(queues)
+    sort = request.args.get("sort")
+    if sort not in SORTS:
+        sort = "sla" if chosen.open_only else "newest"
     page_number = _page_number(request.args.get("page"))
-    query = queries.tickets_query(
-        actor, {**chosen.filters, "status": list(OPEN_STATUSES), "order": "sla_due_at"}
-    ).options(
+    query = queries.tickets_query(actor, {**chosen.filters, "order": SORTS[sort][1]}).options(
         joinedload(Ticket.user).options(lazyload(User.usergroups)),
         joinedload(Ticket.organization).options(lazyload(Organization.domains)),
         joinedload(Ticket.agent).options(lazyload(Agent.teams)),
@@ -46,17 +59,56 @@ def home():
     listed = paginate(query, page_number, PER_PAGE)
     now = utcnow()
     selected, messages, missing = _selected(actor, request.args.get("ticket"))
+    here = {"queue": chosen.key}
+    if chosen.key == "filter":
+        here.update(filters.as_args(chosen.filters))
+    if request.args.get("sort") in SORTS:
+        here["sort"] = sort
+    choices = _choices()
     commit()  # reads only: end the transaction before drawing
     return page(
         "agent/start.html",
         queue=chosen,
+        queues=queues,
         listed=listed,
         pages=max(1, -(-listed.total // PER_PAGE)),
         selected=selected,
         messages=messages,
         missing=missing,
         now=now,
+        sort=sort,
+        sorts=SORTS,
+        here=here,
+        problems=problems,
+        statuses=STATUSES,
+        actions=bulk.available(actor),
+        **choices,
     )
+
+
+def _chosen(queues: list[Queue]) -> tuple[Queue, dict[str, str]]:
+    """The queue asked for, or the filter typed (with what could not be read), or the first."""
+    key = request.args.get("queue")
+    if key == "filter":
+        chosen, problems = filters.parse(request.args)
+        return Queue("filter", "Filtered tickets", chosen, "filter"), problems
+    return next((q for q in queues if q.key == key), queues[0]), {}
+
+
+def _choices() -> dict[str, list]:
+    """The agents, teams and organizations the filter and bulk forms offer, by name."""
+
+    def names(model) -> list:
+        query = select(model.id, model.name).order_by(model.name).limit(CHOICES_MAX)
+        if model is Agent:
+            query = query.where(Agent.active)
+        return list(db.session.execute(query))
+
+    return {
+        "agents": names(Agent),
+        "teams": names(Team),
+        "organizations": names(Organization),
+    }
 
 
 def _page_number(value: str | None) -> int:

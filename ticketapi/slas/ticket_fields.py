@@ -60,8 +60,10 @@ def sla_states(ticket: Ticket) -> list:
     return SlaStateOut(many=True).dump(ticket.sla_rows)
 
 
-def in_state(state: str):
-    return exists().where(TicketSla.ticket_id == Ticket.id, TicketSla.state == state)
+def in_state(state: str | list[str]):
+    # One state (the API's filter) or several (the agents' "SLA at risk": warning, failed).
+    states = [state] if isinstance(state, str) else list(state)
+    return exists().where(TicketSla.ticket_id == Ticket.id, TicketSla.state.in_(states))
 
 
 def most_pressing_first(query: Select) -> Select:

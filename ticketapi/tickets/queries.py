@@ -65,6 +65,8 @@ def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
     for name, contributed in contributions.filters().items():
         if value := filters.get(name):
             query = query.where(contributed.condition(value))
+    if "urgency" in filters:
+        query = query.where(Ticket.urgency == filters["urgency"])
     if "confirmed" in filters:
         query = query.where(Ticket.confirmed.is_(filters["confirmed"]))
     if not filters.get("include_merged"):

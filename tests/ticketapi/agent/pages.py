@@ -99,3 +99,12 @@ def code_now(secret: str) -> str:
 
 def digits_only(text: str) -> str:
     return re.sub(r"\D", "", text)
+
+
+def browser_sign_in(page, base_url, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login page in Chromium (from the start page's redirect)."""
+    page.goto(base_url + "/agent/")
+    page.wait_for_url("**/agent/login?next=/agent/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

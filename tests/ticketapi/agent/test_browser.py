@@ -8,9 +8,8 @@ import pyotp
 import pytest
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
-from tests.support.browser import serve_app
 from tests.ticketapi.agent.pages import PASSWORD, turn_on_totp, with_password
-from ticketapi import create_app
+from tests.ticketapi.agent.pages import browser_sign_in as sign_in
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
 from ticketapi.people.services import agent_actor
@@ -18,15 +17,6 @@ from ticketapi.tickets import conversation
 from ticketapi.tickets import services as tickets
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def base_url(app, portal_dir):
-    served = create_app({**app.config, "PORTAL_DIR": str(portal_dir)})
-    with serve_app(served) as url:
-        yield url
-    with served.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -56,44 +46,6 @@ def dana(world):
         )
     db.session.commit()  # the server's requests take SQLite's write lock
     return dana
-
-
-@pytest.fixture
-def page(browser):
-    """A page that fails the test on a script error, a refused script or a failed file."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    # A page answered 4xx (a form with errors) is logged as a failed load: judged below.
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and not message.text.startswith("Failed to load resource")
-            and page.problems.append(message.text)
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and response.request.resource_type != "document"
-            and page.problems.append(f"{response.status} {response.url}")
-        ),
-    )
-    yield page
-    problems = page.problems
-    context.close()
-    assert problems == []
-
-
-def sign_in(page, base_url, email: str, password: str = PASSWORD) -> None:
-    page.goto(base_url + "/agent/")
-    page.wait_for_url("**/agent/login?next=/agent/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_an_agent_signs_in_and_out(page, base_url, dana):

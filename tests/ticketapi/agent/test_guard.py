@@ -30,6 +30,7 @@ PUBLIC = {
     "agent.passwords.link",
     "agent.passwords.set_password",
 }
+# Ids (ticket_id, view_id, ...) are 1: the guard answers before anything is looked up.
 VALUES = {"chosen": "dark", "filename": "agent.css"}
 
 
@@ -41,7 +42,7 @@ def agent_routes() -> list[tuple[str, str, str]]:
         for rule in app.url_map.iter_rules():
             if not rule.rule.startswith("/agent"):
                 continue
-            path = rule.build({name: VALUES[name] for name in rule.arguments})[1]
+            path = rule.build({name: VALUES.get(name, 1) for name in rule.arguments})[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 found.append((method, path, rule.endpoint))
     return found

@@ -63,19 +63,26 @@ def test_the_start_page_lists_my_open_tickets(world, desk):
     assert "Ann Lee" in text_of(row) and "Acme" in text_of(row) and "Dana" in text_of(row)
     assert [text_of(b) for b in row.select(".badge")] == ["Awaiting agent", "hardware"]
     current = html.select_one(".sidebar a[aria-current=page]")
-    assert text_of(current) == "My tickets"
+    assert text_of(current.select_one(".queue-name")) == "My tickets"
     assert "1 open ticket," in text_of(html.select_one(".pane-count"))
 
 
 def test_the_sidebar_shows_the_queues_that_exist(world, desk):
     html = page_of(world.get("/agent/"))
-    links = [(text_of(a), a["href"]) for a in html.select(".sidebar a")]
+    links = [
+        (text_of(a.select_one(".queue-name") or a), a["href"]) for a in html.select(".sidebar a")
+    ]
     support = db.session.scalar(db.select(Team.id).where(Team.name == "Support"))
     assert links == [
         ("My tickets", "/agent/?queue=mine"),
         ("Unassigned", "/agent/?queue=unassigned"),
         ("Support", f"/agent/?queue=team-{support}"),  # Dana's team; not Billing
         ("Following", "/agent/?queue=following"),
+        ("SLA at risk", "/agent/?queue=at-risk"),
+        ("Awaiting agent", "/agent/?queue=status-awaiting_agent"),
+        ("Awaiting user", "/agent/?queue=status-awaiting_user"),
+        ("Pending", "/agent/?queue=status-pending"),
+        ("Resolved", "/agent/?queue=status-resolved"),
         ("Password", "/agent/account/password"),
         ("Two-step sign-in", "/agent/account/two-step"),
     ]

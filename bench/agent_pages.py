@@ -1,0 +1,160 @@
+"""Agent pages at 100,000 tickets: server time of the start page and a queue page (issue #14).
+
+Seeds with bench/api_seed.py (the tickets of bench/api.py), signs two of its agents in through
+/agent/login (one with tickets.view_all, one without: the visibility rule applies to every
+list and count), then asks each page --requests times through Flask's test client in this one
+process, the pages taking turns, and prints p50/p95 against the target (p95 at most 100 ms).
+Each page draws the sidebar's counts (agent/queues.py: one statement) and a list of 25.
+
+The ticket page (/agent/tickets/<id>) is not on main yet: TICKET_PAGE below is its hook;
+set it to the page's path pattern when it lands and it is measured with the others.
+
+SQLite by default; `--database-url postgresql+psycopg://…` runs the same on PostgreSQL (the
+database is emptied first and ANALYZEd after seeding). With --explain the plan of the
+sidebar's count statement is printed. Exits 0 whatever the figures: benches report.
+
+    .venv/bin/python bench/agent_pages.py [--tickets 100000] [--requests 40] [--explain]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.api_seed import emit, seed  # noqa: E402
+from bench.ticket_search import percentile, prepare_postgresql, timed  # noqa: E402
+
+TARGET_P95_MS = 100.0
+PASSWORD = "bench password not for production"
+TICKET_PAGE: str | None = None  # e.g. "/agent/tickets/{ticket}" once the ticket page exists
+PAGES = (
+    ("start page (My tickets)", "/agent/"),
+    ("Unassigned queue", "/agent/?queue=unassigned"),
+    ("Awaiting agent, newest first", "/agent/?queue=status-awaiting_agent&sort=newest"),
+    ("SLA at risk", "/agent/?queue=at-risk"),
+)
+
+
+def signed_in_client(app, agent_id: int):
+    from ticketapi.auth.passwords import hash_password
+    from ticketapi.extensions import db
+    from ticketapi.people.models import Agent
+
+    with app.app_context():
+        agent = db.session.get(Agent, agent_id)
+        agent.password_hash = hash_password(PASSWORD)
+        email = agent.email
+        db.session.commit()
+    client = app.test_client()
+    login = client.get("/agent/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    answer = client.post(
+        "/agent/login", data={"csrf_token": token, "email": email, "password": PASSWORD}
+    )
+    assert answer.status_code == 303, answer.status_code
+    return client
+
+
+def measure(clients: dict, requests: int, ticket_id: int) -> list[tuple]:
+    pages = list(PAGES)
+    if TICKET_PAGE:
+        pages.append(("ticket page", TICKET_PAGE.format(ticket=ticket_id)))
+    cases = [(label, who, url) for label, url in pages for who in clients]
+    times: dict[int, list[float]] = {i: [] for i in range(len(cases))}
+    for _label, who, url in cases:
+        assert clients[who].get(url).status_code == 200, url  # and warm
+    for _ in range(requests):
+        for i, (_label, who, url) in enumerate(cases):
+            times[i].append(timed(lambda who=who, url=url: clients[who].get(url)))
+    return [(label, who, times[i]) for i, (label, who, _url) in enumerate(cases)]
+
+
+def explain(app, agent_id: int) -> None:
+    from sqlalchemy import select
+
+    from ticketapi.agent.queues import _count, queues_for
+    from ticketapi.extensions import db
+    from ticketapi.people.models import Agent
+    from ticketapi.people.services import agent_actor
+
+    with app.app_context():
+        agent = db.session.get(Agent, agent_id)
+        actor = agent_actor(agent)
+        postgresql = db.engine.dialect.name == "postgresql"
+        columns = [_count(actor, q) for q in queues_for(agent)]
+        sql = str(select(*columns).compile(db.engine, compile_kwargs={"literal_binds": True}))
+        prefix = "EXPLAIN ANALYZE " if postgresql else "EXPLAIN QUERY PLAN "
+        for row in db.session.connection().exec_driver_sql(prefix + sql).all():
+            emit(f"      {row[0] if postgresql else row[-1]}")
+        db.session.rollback()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40, help="timed requests a page")
+    parser.add_argument("--database-url", help="postgresql+psycopg://… (emptied first)")
+    parser.add_argument("--explain", action="store_true", help="print the count's plan")
+    args = parser.parse_args()
+
+    instance = Path(tempfile.mkdtemp(prefix="bench-agent-pages-"))
+    url = args.database_url or f"sqlite:///{instance / 'helpdesk.db'}"
+    os.environ.update(
+        {
+            "HELPDESK_INSTANCE_DIR": str(instance),
+            "HELPDESK_DATABASE_URL": url,
+            "HELPDESK_RATELIMIT": "off",
+            "HELPDESK_SECRET_KEY": "bench-secret-key-not-for-production",
+        }
+    )
+    try:
+        from ticketapi import create_app
+        from ticketapi.extensions import db
+
+        app = create_app()
+        engine = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+        if engine == "PostgreSQL":
+            with app.app_context():
+                db.drop_all()
+        emit(f"Seeding {args.tickets:,} tickets ({engine}) ...")
+        seeded = seed(app, args.tickets, random.Random(20261203))
+        if engine == "PostgreSQL":
+            prepare_postgresql(app)
+        emit(f"Seeded in {seeded.seconds:.1f} s")
+        if args.explain:
+            for who in (seeded.queue_agent, seeded.restricted_agent):
+                emit(f"  the sidebar's counts, agent {who}:")
+                explain(app, who)
+        clients = {
+            "view_all": signed_in_client(app, seeded.queue_agent),
+            "restricted": signed_in_client(app, seeded.restricted_agent),
+        }
+        emit(f"Pages ({args.requests} timed requests each, in process, taking turns) ...")
+        report(engine, args, measure(clients, args.requests, ticket_id=1))
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+def report(engine: str, args, rows: list[tuple]) -> None:
+    emit()
+    emit(f"{engine}, {args.tickets:,} tickets, {os.cpu_count()} cores, in-process test client")
+    emit()
+    emit("| page | agent | p50 ms | p95 ms | target p95 <= 100 ms |")
+    emit("|---|---|---:|---:|---|")
+    for label, who, times in rows:
+        p95 = percentile(times, 0.95)
+        verdict = "met" if p95 <= TARGET_P95_MS else "missed"
+        emit(f"| {label} | {who} | {statistics.median(times):.1f} | {p95:.1f} | {verdict} |")
+
+
+if __name__ == "__main__":
+    main()
