@@ -31,6 +31,7 @@ from flask import (
 from flask_login import current_user
 
 from helpdesk import ENGINE_ROOT
+from ticketapi import permissions as rules
 from ticketapi.agent import widgets
 from ticketapi.agent.queues import queues_for
 from ticketapi.errors import DomainError
@@ -132,6 +133,7 @@ def page(template: str, status: int = 200, **values) -> tuple[str, int]:
         request_endpoint=request.endpoint,
         queues=queues_for(signed_in.account) if signed_in else [],
         widgets=widgets,
+        permissions=rules,  # to show only the actions the agent may take
         **values,
     )
     return body, status

@@ -9,9 +9,6 @@ from functools import cache
 import pyotp
 import pytest
 
-from tests.ticketapi.jobs.conftest import queue  # noqa: F401  (the jobs' fixture)
-from tests.ticketapi.notifications.conftest import mailbox  # noqa: F401  (the mail folder)
-from tests.ticketapi.portal.conftest import portal_dir  # noqa: F401  (the theme's context)
 from tests.ticketapi.portal.pages import page_of, text_of
 from ticketapi.auth import totp
 from ticketapi.auth.passwords import hash_password
@@ -30,7 +27,7 @@ def hashed(password: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def portal(app, monkeypatch, portal_dir):  # noqa: F811
+def portal(app, monkeypatch, portal_dir):
     monkeypatch.setitem(app.config, "PORTAL_DIR", str(portal_dir))
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
 from tests.support.browser import serve_app
-from tests.theme.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 from tests.ticketapi.agent.conftest import PASSWORD, turn_on_totp, with_password
 from ticketapi import create_app
 from ticketapi.extensions import db
@@ -60,7 +59,7 @@ def dana(world):
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811
+def page(browser):
     """A page that fails the test on a script error, a refused script or a failed file."""
     context = browser.new_context()
     page = context.new_page()
@@ -176,7 +175,7 @@ def test_focus_is_always_visible(page, base_url, dana):
 
 
 @pytest.fixture(params=SCHEMES)
-def checked(request, browser):  # noqa: F811
+def checked(request, browser):
     context = browser.new_context(**context_options(request.param, page_csp=True))
     page = context.new_page()
     yield page
@@ -207,7 +206,7 @@ def test_the_agent_pages_meet_wcag_21_aa(checked, base_url, dana):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_chosen_scheme_meets_wcag_21_aa_whatever_the_system_prefers(
-    browser,  # noqa: F811
+    browser,
     base_url,
     dana,
     scheme,

@@ -30,7 +30,7 @@ PUBLIC = {
     "agent.passwords.link",
     "agent.passwords.set_password",
 }
-VALUES = {"chosen": "dark", "filename": "agent.css"}
+VALUES = {"chosen": "dark", "filename": "agent.css", "ticket_id": 1, "task_id": 1}
 
 
 def agent_routes() -> list[tuple[str, str, str]]:

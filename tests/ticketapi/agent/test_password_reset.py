@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.support.mailbox import text_of as mail_text
 from tests.ticketapi.agent.conftest import (
     PASSWORD,
     csrf_of,
@@ -17,7 +18,6 @@ from tests.ticketapi.agent.conftest import (
     signed_in,
     turn_on_totp,
 )
-from tests.ticketapi.notifications.conftest import text_of as mail_text
 from tests.ticketapi.portal.pages import page_of
 from ticketapi.auth import resets
 from ticketapi.extensions import db, limiter

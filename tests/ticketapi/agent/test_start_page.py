@@ -76,6 +76,7 @@ def test_the_sidebar_shows_the_queues_that_exist(world, desk):
         ("Unassigned", "/agent/?queue=unassigned"),
         ("Support", f"/agent/?queue=team-{support}"),  # Dana's team; not Billing
         ("Following", "/agent/?queue=following"),
+        ("Tasks", "/agent/tasks"),  # no "New ticket": Dana lacks tickets.edit
         ("Password", "/agent/account/password"),
         ("Two-step sign-in", "/agent/account/two-step"),
     ]
