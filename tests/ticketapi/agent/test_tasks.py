@@ -84,7 +84,9 @@ def test_due_today_and_overdue_follow_the_help_desks_day(world, crew):
         query = tasks.tasks_query(crew["dana"], tab_filters(crew["dana"], tab, now, zone))
         return set(db.session.scalars(query.with_only_columns(Task.id)))
 
-    assert listed("today", "Europe/Berlin") == {t.id for t, c in zip(made, MIDNIGHT_CASES, strict=True) if c[1]}
+    assert listed("today", "Europe/Berlin") == {
+        t.id for t, c in zip(made, MIDNIGHT_CASES, strict=True) if c[1]
+    }
     assert listed("overdue", "Europe/Berlin") == {
         t.id for t, c in zip(made, MIDNIGHT_CASES, strict=True) if c[2]
     }
