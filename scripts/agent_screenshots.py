@@ -64,7 +64,7 @@ def main() -> None:
                     written.append(shot(page, target, f"agent-start-{width}-{scheme}.png"))
                     page.goto(base + "/agent/tasks?tab=teams")
                     written.append(shot(page, target, f"agent-tasks-{width}-{scheme}.png"))
-                    page.goto(base + "/agent/tickets/new?find=tidewater")
+                    page.goto(base + "/agent/tickets/new?find=harbour")
                     written.append(shot(page, target, f"agent-new-ticket-{width}-{scheme}.png"))
                     if width == WIDTHS[0]:
                         page.goto(base + "/agent/account/two-step")

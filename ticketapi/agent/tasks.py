@@ -246,7 +246,7 @@ def form_values(task: Task, time_zone: str) -> dict[str, str]:
 def form_context(actor: Actor) -> dict:
     """What task_form.html needs besides the values: the agents and teams to choose from."""
     return {
-        "task_agents": agent_choices(actor, "Nobody (or me, without a team)"),
+        "task_agents": agent_choices(actor, "Me, or only the team"),
         "task_teams": team_choices(actor, "No team"),
     }
 
