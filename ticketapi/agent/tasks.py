@@ -102,6 +102,8 @@ def edit(task_id: int):
     actor = current_user.actor
     task = _editable(actor, task_id)
     typed = form_values(task, zone())
+    if task.ticket is not None and not _sees(actor, task.ticket):
+        typed["ticket"] = ""  # a task of yours may belong to a ticket you cannot see
     return _edit_page(task, typed, {}, None)
 
 
@@ -113,6 +115,8 @@ def save(task_id: int):
     values, errors = checked(actor, typed, zone(), editing=True)
     if errors:
         return _edit_page(task, typed, errors, None, status=422)
+    if not typed["ticket"].strip() and task.ticket is not None and not _sees(actor, task.ticket):
+        values.pop("ticket_id", None)  # its form showed no ticket it could not see: keep it
     try:
         tasks.update_task(actor, task_id, values, now=utcnow())
     except Forbidden:
@@ -360,6 +364,10 @@ def shown_tasks(actor: Actor, found: list[Task], now: datetime, time_zone: str) 
             }
         )
     return rows
+
+
+def _sees(actor: Actor, ticket: Ticket) -> bool:
+    return rules.can_view_ticket(actor, ticket)
 
 
 def _due_text(due: datetime, today: date) -> str:

@@ -289,3 +289,29 @@ def test_a_hostile_title_is_shown_as_text(world, crew):
     response = world.get(PAGE)
     assert HOSTILE not in response.get_data(as_text=True)
     assert titles(response) == [HOSTILE]
+
+
+def test_a_task_on_a_ticket_dana_cannot_see_keeps_its_ticket_unnamed(world, crew):
+    hidden = tickets.open_ticket(
+        crew["admin"],
+        {
+            "user_id": world.user("Ann").id,
+            "subject": "Secret",
+            "message": "M",
+            "team_id": crew["billing"].id,
+        },
+        now=utcnow(),
+    )
+    task = make(crew["admin"], "For Dana", agent_id=crew["dana"].id, ticket_id=hidden.id)
+    signed_in(world, crew["account"])
+    assert hidden.ref not in world.get(PAGE).get_data(as_text=True)
+    form = world.get(f"{PAGE}/{task.id}/edit")
+    assert hidden.ref not in form.get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_of(form),
+        "title": "For Dana, renamed",
+        "agent_id": str(crew["dana"].id),
+    }
+    assert world.post(f"{PAGE}/{task.id}", data=data).status_code == 303
+    saved = db.session.get(Task, task.id)
+    assert (saved.title, saved.ticket_id) == ("For Dana, renamed", hidden.id)
