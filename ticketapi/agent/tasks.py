@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
+from sqlalchemy.orm import selectinload
 
 from ticketapi import permissions as rules
 from ticketapi.agent.new_ticket import agent_choices, team_choices
@@ -283,7 +284,11 @@ def _list_page(typed, errors, problem, *, status: int = 200):
     actor = current_user.actor
     tab, now, time_zone = _tab(), utcnow(), zone()
     listed = paginate(
-        tasks.tasks_query(actor, tab_filters(actor, tab, now, time_zone)), _page_number(), PER_PAGE
+        tasks.tasks_query(actor, tab_filters(actor, tab, now, time_zone)).options(
+            selectinload(Task.ticket)
+        ),
+        _page_number(),
+        PER_PAGE,
     )
     body = page(
         "agent/tasks.html",

@@ -61,6 +61,8 @@ def messages_of(ticket: Ticket) -> list[Message]:
 
 def test_finding_an_existing_user_and_opening_a_ticket_for_them(world, meg, ann):
     signed_in(world, meg)
+    home = page_of(world.get("/agent/"))
+    assert ("New ticket", FORM) in [(text_of(a), a["href"]) for a in home.select(".sidebar a")]
     html = page_of(world.get(FORM + "?find=ACME"))
     choices = [text_of(label) for label in html.select("#requester-choices label")]
     assert choices[0] == "Ann Lee <ann@acme.example>"
