@@ -9,6 +9,7 @@ when Redis cannot be reached the marks fall back to memory, and nothing else dep
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -72,10 +73,8 @@ def leave(ticket_id: int, agent_id: int) -> None:
     """The agent sent their reply: no longer "replying" (the next poll says "viewing")."""
     client = _redis()
     if client is not None:
-        try:
+        with contextlib.suppress(redis.RedisError):  # it expires on its own anyway
             client.hdel(_key(ticket_id), str(agent_id))
-        except redis.RedisError:
-            pass
     with _lock:
         _memory.get(ticket_id, {}).pop(agent_id, None)
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, request, url_for
 from flask_login import current_user
 
+from ticketapi import permissions as rules
 from ticketapi.agent import presence, ticket_tools, ticket_view
 from ticketapi.agent.shell import page, tell
+from ticketapi.core.access import require
 from ticketapi.core.ids import in_id_range
 from ticketapi.core.transactions import commit
 from ticketapi.errors import Conflict, DomainError, Invalid, NotFound
@@ -70,7 +72,8 @@ def draw(ticket_id: int, status: int = 200, **extra):
 
 def _int(name: str) -> int:
     value = request.form.get(name, "")
-    if not (value.isascii() and value.isdigit() and in_id_range(int(value))):
+    # 0 is a fair "seen": a ticket whose history is empty.
+    if not (value.isascii() and value.isdigit() and (value == "0" or in_id_range(int(value)))):
         raise Invalid(f"The form lost its {name}: reload the page.", fields={name: "missing"})
     return int(value)
 
@@ -93,15 +96,18 @@ def post_message(ticket_id: int):
     status = request.form.get("set_status") or request.form.get("status") or None
     draft = {"body": body, "kind": kind, "status": status or ""}
     if request.form.get("action") == "preview":
-        return draw(ticket_id, draft=draft, preview=rendering.body_html(body, None))
+        return draw(ticket_id, draft=draft, preview=rendering.markdown_html(body))
     if not body.strip() or len(body) > BODY_MAX:
         problem = "Write the message first." if not body.strip() else "The message is too long."
         return draw(ticket_id, 400, draft=draft, reply_problem=problem)
     if status is not None and status not in STATUSES:
         return draw(ticket_id, 400, draft=draft, reply_problem="Choose a status from the list.")
     seen = _int("seen")
+    ticket = tickets.get_ticket(actor, ticket_id)
+    # Refused before anything else is said about the ticket (the service refuses it again).
+    rule, what = (rules.can_add_note, "add notes") if kind == "note" else (rules.can_reply, "reply")
+    require(rule, actor, ticket, f"You may see this ticket but not {what}: ask an admin.")
     if request.form.get("confirm") != "send":
-        ticket = tickets.get_ticket(actor, ticket_id)
         newer = [e for e in ticket_view.events(ticket, after=seen) if e.kind in ("reply", "note")]
         if newer:
             # A reply never conflicts with field changes; new messages may change what to say.
@@ -114,6 +120,7 @@ def post_message(ticket_id: int):
             actor,
             ticket_id,
             body=body,
+            html=rendering.markdown_html(body),
             note=kind == "note",
             status=None if kind == "note" else status,
             attachment_ids=files,
@@ -136,7 +143,7 @@ def preview(ticket_id: int):
     tickets.get_ticket(current_user.actor, _ticket_id(ticket_id))
     commit()
     body = request.form.get("body", "")[:BODY_MAX]
-    return jsonify(html=rendering.body_html(body, None))
+    return jsonify(html=rendering.markdown_html(body))
 
 
 # The properties panel.

@@ -13,7 +13,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 
+from ticketapi import permissions as rules
 from ticketapi.agent.shell import tell
+from ticketapi.core.access import require
 from ticketapi.core.ids import in_id_range
 from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError, Invalid, NotFound
@@ -84,9 +86,7 @@ def find_articles(ticket_id: int):
     q = request.args.get("q", "")[:200]
     answer = search.search_articles(actor, q, limit=FOUND_MAX)
     root = current_app.config.get("SITE_URL") or request.host_url
-    found = [
-        {"title": r.title, "link": search.absolute_link(r.url, root)} for r in answer.results
-    ]
+    found = [{"title": r.title, "link": search.absolute_link(r.url, root)} for r in answer.results]
     return jsonify(articles=found)
 
 
@@ -159,7 +159,9 @@ def remove_follower(ticket_id: int, agent_id: int):
     actor = current_user.actor
     participants.remove_follower(actor, _id(ticket_id), _id(agent_id), now=utcnow())
     commit()
-    tell("You no longer follow this ticket." if agent_id == actor.id else "The follower is removed.")
+    tell(
+        "You no longer follow this ticket." if agent_id == actor.id else "The follower is removed."
+    )
     return _back(ticket_id, "#people")
 
 
@@ -170,6 +172,8 @@ def remove_follower(ticket_id: int, agent_id: int):
 def merge_into(ticket_id: int):
     """Merge this ticket into another, named by its ref (as the agent reads it)."""
     actor = current_user.actor
+    source = tickets.get_ticket(actor, _id(ticket_id))
+    require(rules.can_merge, actor, source, "Merging tickets needs the tickets.merge permission.")
     ref = request.form.get("into", "").strip().upper()[:20]
     target = db.session.scalar(db.select(Ticket.id).where(Ticket.ref == ref)) if ref else None
     try:

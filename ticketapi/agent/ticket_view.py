@@ -19,8 +19,7 @@ from ticketapi.extensions import db
 from ticketapi.people.models import Agent, Team, User
 from ticketapi.permissions import Actor
 from ticketapi.tasks import services as tasks
-from ticketapi.tickets import conversation, history
-from ticketapi.tickets import services as tickets
+from ticketapi.tickets import conversation, history, queries
 from ticketapi.tickets.models import Message, Ticket, TicketEvent
 from ticketapi.tickets.status import STATUSES
 
@@ -88,7 +87,9 @@ def clocks(ticket: Ticket, now: datetime) -> list[Clock]:
     for row in ticket.sla_rows:
         state = "paused" if row.paused and row.state not in ("failed", "done") else row.state
         if state == "done":
-            left = "met" if row.completed_at is None else f"met {widgets.ago(row.completed_at, now)}"
+            left = (
+                "met" if row.completed_at is None else f"met {widgets.ago(row.completed_at, now)}"
+            )
         elif state == "paused":
             left = f"{widgets.in_words(timedelta(minutes=row.minutes_left or 0))} left when resumed"
         elif row.due_at is None:
@@ -124,7 +125,7 @@ def last_event_id(ticket: Ticket) -> int:
 
 def recent_tickets(actor: Actor, ticket: Ticket) -> list[Ticket]:
     """The requester's other tickets the agent may see, newest first."""
-    query = tickets.tickets_query(actor, {"user_id": ticket.user_id, "order": "-created_at"})
+    query = queries.tickets_query(actor, {"user_id": ticket.user_id, "order": "-created_at"})
     query = query.where(Ticket.id != ticket.id).limit(RECENT_TICKETS)
     return list(db.session.scalars(query))
 
@@ -156,7 +157,9 @@ def describe(events_: list[TicketEvent]) -> list[dict[str, Any]]:
     for event in events_:
         data = event.data or {}
         values = [data.get(k) for k in ("old", "new", "agent_id", "user_id")]
-        flat = {i for v in values for i in (v if isinstance(v, list) else [v]) if isinstance(i, int)}
+        flat = {
+            i for v in values for i in (v if isinstance(v, list) else [v]) if isinstance(i, int)
+        }
         if event.kind in ("agent", "followers", "follower_added", "follower_removed"):
             agent_ids |= flat
         elif event.kind == "team":
