@@ -78,7 +78,7 @@ def test_the_conversation_tells_replies_from_notes(world, desk):
     html = page_of(response)
     assert text_of(html.select_one("h1")) == "Printer on fire"
     first, note = html.select(".conversation .message")
-    assert "is-note" not in first["class"] and "From the requester" in text_of(first)
+    assert "is-requester" in first["class"] and "From the requester" in text_of(first)
     assert text_of(first.select_one(".message-body")) == "It **burns**."  # plain text, kept
     assert "is-note" in note["class"] and "Internal note" in text_of(
         note.select_one(".message-kind")
