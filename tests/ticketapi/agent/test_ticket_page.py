@@ -11,6 +11,7 @@ import pytest
 from tests.support.world import World
 from tests.ticketapi.agent.pages import csrf_of, page_text, signed_in, with_password
 from tests.ticketapi.portal.pages import page_of, text_of
+from ticketapi.agent import presence
 from ticketapi.extensions import db
 from ticketapi.people.services import agent_actor
 from ticketapi.slas.models import Sla, TicketSla
@@ -19,6 +20,14 @@ from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Message, Ticket
 
 EVERYTHING = ["tickets.reply", "tickets.edit", "tickets.assign", "tickets.merge"]
+
+
+@pytest.fixture(autouse=True)
+def no_presence():
+    """Presence marks live in this process's memory here: none from another test."""
+    presence._memory.clear()
+    yield
+    presence._memory.clear()
 
 
 @pytest.fixture
