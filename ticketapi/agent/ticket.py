@@ -24,6 +24,7 @@ from ticketapi.core.ids import in_id_range
 from ticketapi.core.transactions import commit
 from ticketapi.errors import Conflict, DomainError, Invalid, NotFound
 from ticketapi.extensions import db
+from ticketapi.snippets import services as snippets
 from ticketapi.tickets import conversation, rendering
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.status import STATUSES
@@ -95,8 +96,11 @@ def post_message(ticket_id: int):
     # "Send and set pending" is a button of its own; the list beside Send names the others.
     status = request.form.get("set_status") or request.form.get("status") or None
     draft = {"body": body, "kind": kind, "status": status or ""}
-    if request.form.get("action") == "preview":
+    action = request.form.get("action")
+    if action == "preview":
         return draw(ticket_id, draft=draft, preview=rendering.markdown_html(body))
+    if action in ("find_snippets", "find_articles") or request.form.get("insert"):
+        return _reply_tool(ticket_id, action, draft)
     if not body.strip() or len(body) > BODY_MAX:
         problem = "Write the message first." if not body.strip() else "The message is too long."
         return draw(ticket_id, 400, draft=draft, reply_problem=problem)
@@ -144,6 +148,27 @@ def preview(ticket_id: int):
     commit()
     body = request.form.get("body", "")[:BODY_MAX]
     return jsonify(html=rendering.markdown_html(body))
+
+
+def _reply_tool(ticket_id: int, action: str | None, draft: dict):
+    """The reply box's snippets and articles without a script: find, then insert."""
+    actor = current_user.actor
+    if action == "find_snippets":
+        q = request.form.get("snippet_q", "")[:200]
+        found = ticket_tools.snippets_found(actor, ticket_id, q)
+        return draw(ticket_id, draft=draft, found_snippets=found, snippet_q=q)
+    if action == "find_articles":
+        q = request.form.get("article_q", "")[:200]
+        found = ticket_tools.articles_found(actor, q)
+        return draw(ticket_id, draft=draft, found_articles=found, article_q=q)
+    kind, _, value = request.form.get("insert", "").partition(":")
+    if kind == "snippet":
+        text = snippets.render_snippet(actor, ticket_tools.checked_id(value), ticket_id)
+        commit()
+    else:
+        text = value[:1000]  # an article's Markdown link, as the found list offered it
+    separator = "\n\n" if draft["body"].strip() else ""
+    return draw(ticket_id, draft={**draft, "body": draft["body"].rstrip() + separator + text})
 
 
 # The properties panel.

@@ -35,7 +35,7 @@ FOUND_MAX = 10
 FILES_MAX = 10
 
 
-def _id(value) -> int:
+def checked_id(value) -> int:
     if isinstance(value, str):
         value = int(value) if value.isascii() and value.isdigit() else 0
     if not in_id_range(value):
@@ -59,20 +59,34 @@ def _refused(ticket_id: int, refused: DomainError, anchor: str = ""):
 # Snippets and articles, for the reply box's script.
 
 
-@bp.get("/tickets/<int:ticket_id>/snippets")
-def find_snippets(ticket_id: int):
-    actor = current_user.actor
-    tickets.get_ticket(actor, _id(ticket_id))
-    query = snippets.snippets_query(actor, {"q": request.args.get("q", "")[:200]})
+def snippets_found(actor: Actor, ticket_id: int, q: str) -> list[dict]:
+    """The snippets whose title has `q`, for a ticket the agent may see."""
+    tickets.get_ticket(actor, checked_id(ticket_id))
+    query = snippets.snippets_query(actor, {"q": q[:200]})
     found = [{"id": s.id, "title": s.title} for s in db.session.scalars(query.limit(FOUND_MAX))]
     commit()
+    return found
+
+
+def articles_found(actor: Actor, q: str) -> list[dict]:
+    """Knowledgebase articles for "Link an article", through the portal's search service."""
+    answer = search.search_articles(actor, q[:200], limit=FOUND_MAX)
+    root = current_app.config.get("SITE_URL") or request.host_url
+    return [{"title": r.title, "link": search.absolute_link(r.url, root)} for r in answer.results]
+
+
+@bp.get("/tickets/<int:ticket_id>/snippets")
+def find_snippets(ticket_id: int):
+    found = snippets_found(current_user.actor, ticket_id, request.args.get("q", ""))
     return jsonify(snippets=found)
 
 
 @bp.get("/tickets/<int:ticket_id>/snippets/<int:snippet_id>")
 def snippet_text(ticket_id: int, snippet_id: int):
     """The snippet with its placeholders filled for this ticket (the snippets service)."""
-    text = snippets.render_snippet(current_user.actor, _id(snippet_id), _id(ticket_id))
+    text = snippets.render_snippet(
+        current_user.actor, checked_id(snippet_id), checked_id(ticket_id)
+    )
     commit()
     return jsonify(text=text)
 
@@ -81,7 +95,7 @@ def snippet_text(ticket_id: int, snippet_id: int):
 def find_articles(ticket_id: int):
     """Knowledgebase articles for "Link an article", through the portal's search service."""
     actor = current_user.actor
-    tickets.get_ticket(actor, _id(ticket_id))
+    tickets.get_ticket(actor, checked_id(ticket_id))
     commit()
     q = request.args.get("q", "")[:200]
     answer = search.search_articles(actor, q, limit=FOUND_MAX)
@@ -115,7 +129,7 @@ def store_all(actor: Actor, files) -> list[int]:
 @bp.get("/attachments/<int:attachment_id>/download")
 def download(attachment_id: int):
     """The API's download (always a file, never shown inline) for the signed-in agent."""
-    return ticket_api.download_attachment(_id(attachment_id))
+    return ticket_api.download_attachment(checked_id(attachment_id))
 
 
 # CC'd users and followers.
@@ -125,7 +139,9 @@ def download(attachment_id: int):
 def add_cc(ticket_id: int):
     email = request.form.get("email", "").strip()[:254]
     try:
-        participants.add_cc(current_user.actor, _id(ticket_id), {"email": email}, now=utcnow())
+        participants.add_cc(
+            current_user.actor, checked_id(ticket_id), {"email": email}, now=utcnow()
+        )
         commit()
     except DomainError as refused:
         return _refused(ticket_id, refused, "#people")
@@ -135,7 +151,9 @@ def add_cc(ticket_id: int):
 
 @bp.post("/tickets/<int:ticket_id>/cc/<int:user_id>/remove")
 def remove_cc(ticket_id: int, user_id: int):
-    participants.remove_cc(current_user.actor, _id(ticket_id), _id(user_id), now=utcnow())
+    participants.remove_cc(
+        current_user.actor, checked_id(ticket_id), checked_id(user_id), now=utcnow()
+    )
     commit()
     tell("The CC is removed.")
     return _back(ticket_id, "#people")
@@ -144,9 +162,9 @@ def remove_cc(ticket_id: int, user_id: int):
 @bp.post("/tickets/<int:ticket_id>/followers")
 def add_follower(ticket_id: int):
     actor = current_user.actor
-    agent_id = _id(request.form.get("agent_id", str(actor.id)))
+    agent_id = checked_id(request.form.get("agent_id", str(actor.id)))
     try:
-        participants.add_follower(actor, _id(ticket_id), agent_id, now=utcnow())
+        participants.add_follower(actor, checked_id(ticket_id), agent_id, now=utcnow())
         commit()
     except DomainError as refused:
         return _refused(ticket_id, refused, "#people")
@@ -157,7 +175,7 @@ def add_follower(ticket_id: int):
 @bp.post("/tickets/<int:ticket_id>/followers/<int:agent_id>/remove")
 def remove_follower(ticket_id: int, agent_id: int):
     actor = current_user.actor
-    participants.remove_follower(actor, _id(ticket_id), _id(agent_id), now=utcnow())
+    participants.remove_follower(actor, checked_id(ticket_id), checked_id(agent_id), now=utcnow())
     commit()
     tell(
         "You no longer follow this ticket." if agent_id == actor.id else "The follower is removed."
@@ -172,14 +190,14 @@ def remove_follower(ticket_id: int, agent_id: int):
 def merge_into(ticket_id: int):
     """Merge this ticket into another, named by its ref (as the agent reads it)."""
     actor = current_user.actor
-    source = tickets.get_ticket(actor, _id(ticket_id))
+    source = tickets.get_ticket(actor, checked_id(ticket_id))
     require(rules.can_merge, actor, source, "Merging tickets needs the tickets.merge permission.")
     ref = request.form.get("into", "").strip().upper()[:20]
     target = db.session.scalar(db.select(Ticket.id).where(Ticket.ref == ref)) if ref else None
     try:
         if target is None:
             raise Invalid(f"There is no ticket {ref or 'with that ref'}.", fields={"into": "ref"})
-        merged = merge.merge_tickets(actor, _id(ticket_id), target, now=utcnow())
+        merged = merge.merge_tickets(actor, checked_id(ticket_id), target, now=utcnow())
         commit()
     except DomainError as refused:
         return _refused(ticket_id, refused, "#merge")

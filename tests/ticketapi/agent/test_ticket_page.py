@@ -15,6 +15,7 @@ from ticketapi.agent import presence
 from ticketapi.extensions import db
 from ticketapi.people.services import agent_actor
 from ticketapi.slas.models import Sla, TicketSla
+from ticketapi.snippets import services as snippets
 from ticketapi.tickets import conversation
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Message, Ticket
@@ -452,3 +453,39 @@ def test_attachments_are_listed_and_downloaded(world, desk):
     download = world.get(link["href"])
     assert download.status_code == 200 and download.data == b"line 1\nline 2\n"
     assert download.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_snippets_are_found_and_inserted_without_a_script(world, desk):
+    snippets.create_snippet(
+        agent_actor(desk["dana"].row),
+        {"title": "Greeting", "body": "Hello {{ user.first_name }}, from {{ agent.name }}."},
+        now=world.now,
+    )
+    db.session.commit()
+    page = world.get(url(desk["ticket"]))
+    data = {**form_values(page, "form.reply-box"), "body": "First line."}
+    data.update(action="find_snippets", snippet_q="greet")
+    found = world.post(url(desk["ticket"], "/messages"), data=data)
+    assert found.status_code == 200
+    button = page_of(found).select_one("#snippet-results button")
+    assert text_of(button) == "Insert “Greeting”"
+    data = {**form_values(found, "form.reply-box"), "insert": button["value"]}
+    data.pop("action", None)
+    inserted = world.post(url(desk["ticket"], "/messages"), data=data)
+    assert (
+        page_of(inserted).select_one("#reply-body").text == "First line.\n\nHello Ann, from Dana."
+    )
+    assert len(messages_of(desk["ticket"])) == 2  # nothing sent
+
+
+def test_the_snippet_search_answers_json_to_the_script(world, desk):
+    snippets.create_snippet(
+        agent_actor(desk["dana"].row),
+        {"title": "Greeting", "body": "Hi {{ user.name }}"},
+        now=world.now,
+    )
+    db.session.commit()
+    found = world.get(url(desk["ticket"], "/snippets?q=gree")).json["snippets"]
+    assert [s["title"] for s in found] == ["Greeting"]
+    text = world.get(url(desk["ticket"], f"/snippets/{found[0]['id']}")).json["text"]
+    assert text == "Hi Ann Lee"

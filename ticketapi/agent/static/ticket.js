@@ -58,43 +58,59 @@
     box.selectionStart = box.selectionEnd = start + text.length;
   }
 
+  // A search box of the reply box: live results; its Find button and Enter search at once
+  // (without this script they post the form, and the page comes back with the results).
   function searcher(input, list, url, pick) {
     let timer = null;
+    function run() {
+      const q = input.value.trim();
+      if (!q) { list.replaceChildren(); return; }
+      fetch(url + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((answer) => {
+          if (!answer) return;
+          list.replaceChildren(...pick.items(answer).map((item) => {
+            const li = document.createElement("li");
+            const button = document.createElement("button");
+            button.type = "button";
+            button.className = "button-quiet";
+            button.textContent = pick.label(item);
+            button.addEventListener("click", () => pick.chosen(item));
+            li.append(button);
+            return li;
+          }));
+          if (!list.children.length) {
+            const li = document.createElement("li");
+            li.textContent = "Nothing found.";
+            list.append(li);
+          }
+        });
+    }
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        const q = input.value.trim();
-        if (!q) { list.replaceChildren(); return; }
-        fetch(url + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
-          .then((r) => (r.ok ? r.json() : null))
-          .then((answer) => {
-            if (!answer) return;
-            list.replaceChildren(...pick.items(answer).map((item) => {
-              const li = document.createElement("li");
-              const button = document.createElement("button");
-              button.type = "button";
-              button.className = "button-quiet";
-              button.textContent = pick.label(item);
-              button.addEventListener("click", () => pick.chosen(item));
-              li.append(button);
-              return li;
-            }));
-            if (!list.children.length) {
-              const li = document.createElement("li");
-              li.textContent = "Nothing found.";
-              list.append(li);
-            }
-          });
-      }, 250);
+      timer = setTimeout(run, 250);
     });
+    input.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      run();
+    });
+    return run;
   }
 
   function replyBox(pane) {
     const form = document.getElementById("reply");
     if (!form) return;
     const box = form.querySelector("#reply-body");
+    const find = {};
     form.addEventListener("submit", (event) => {
-      if (!event.submitter || event.submitter.value !== "preview") return;
+      const action = event.submitter ? event.submitter.value : "";
+      if (find[action]) {
+        event.preventDefault();
+        find[action]();
+        return;
+      }
+      if (action !== "preview") return;
       event.preventDefault();
       post(pane.dataset.preview, { body: box.value })
         .then((r) => r.json())
@@ -104,13 +120,13 @@
           section.hidden = false;
         });
     });
-    searcher(form.querySelector("#snippet-q"), form.querySelector("#snippet-results"), pane.dataset.snippets, {
+    find.find_snippets = searcher(form.querySelector("#snippet-q"), form.querySelector("#snippet-results"), pane.dataset.snippets, {
       items: (answer) => answer.snippets,
       label: (s) => "Insert “" + s.title + "”",
       chosen: (s) => fetch(pane.dataset.snippets + "/" + s.id, { credentials: "same-origin" })
         .then((r) => r.json()).then((answer) => insert(box, answer.text)),
     });
-    searcher(form.querySelector("#article-q"), form.querySelector("#article-results"), pane.dataset.articles, {
+    find.find_articles = searcher(form.querySelector("#article-q"), form.querySelector("#article-results"), pane.dataset.articles, {
       items: (answer) => answer.articles,
       label: (a) => "Link “" + a.title + "”",
       chosen: (a) => insert(box, "[" + a.title.replace(/[[\]]/g, "") + "](" + a.link + ")"),
