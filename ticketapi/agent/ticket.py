@@ -186,7 +186,9 @@ def _posted_properties(prefix: str = "") -> dict:
             continue
         value = form.get(key, "").strip()
         if name in ("agent_id", "team_id"):
-            found[name] = int(value) if value.isascii() and value.isdigit() else None
+            if value and not (value.isascii() and value.isdigit() and in_id_range(int(value))):
+                raise Invalid("Choose from the list.", fields={name: "not in the list"})
+            found[name] = int(value) if value else None
         elif name == "urgency":
             if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 10):
                 raise Invalid("Urgency is a number from 1 to 10.", fields={"urgency": "1 to 10"})

@@ -489,3 +489,12 @@ def test_the_snippet_search_answers_json_to_the_script(world, desk):
     assert [s["title"] for s in found] == ["Greeting"]
     text = world.get(url(desk["ticket"], f"/snippets/{found[0]['id']}")).json["text"]
     assert text == "Hi Ann Lee"
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999", "1e3"])
+def test_a_bad_agent_or_team_is_refused(world, desk, value):
+    page = world.get(url(desk["ticket"]))
+    data = {**form_values(page, "form.properties"), "team_id": value}
+    response = world.post(url(desk["ticket"], "/properties"), data=data)
+    assert response.status_code == 400 and "Choose from the list." in page_text(response)
+    assert fresh(desk["ticket"]).version == desk["ticket"].version
