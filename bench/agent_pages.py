@@ -81,16 +81,18 @@ def measure(clients: dict, requests: int, ticket_id: int) -> list[tuple]:
 def explain(app, agent_id: int) -> None:
     from sqlalchemy import select
 
-    from ticketapi.agent.queues import _count, queues_for
+    from ticketapi.agent.queues import capped_count, count_cap, queues_for
     from ticketapi.extensions import db
     from ticketapi.people.models import Agent
     from ticketapi.people.services import agent_actor
+    from ticketapi.tickets import queries
 
     with app.app_context():
         agent = db.session.get(Agent, agent_id)
         actor = agent_actor(agent)
         postgresql = db.engine.dialect.name == "postgresql"
-        columns = [_count(actor, q) for q in queues_for(agent)]
+        listed = [queries.tickets_query(actor, q.filters) for q in queues_for(agent)]
+        columns = [capped_count(query, count_cap()) for query in listed]
         sql = str(select(*columns).compile(db.engine, compile_kwargs={"literal_binds": True}))
         prefix = "EXPLAIN ANALYZE " if postgresql else "EXPLAIN QUERY PLAN "
         for row in db.session.connection().exec_driver_sql(prefix + sql).all():
