@@ -93,7 +93,7 @@ def counts(actor: Actor, queues: list[Queue]) -> dict[str, Tally]:
         return {}
     cap = count_cap()
     columns = [
-        capped_count(queries.tickets_query(actor, queue.filters), cap).label(f"c{n}")
+        capped_count(queries.tickets_query(actor, queue.filters, loads=False), cap).label(f"c{n}")
         for n, queue in enumerate(queues)
     ]
     row = db.session.execute(select(*columns)).one()

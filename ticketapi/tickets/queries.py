@@ -34,8 +34,9 @@ def with_relations(query: Select) -> Select:
     )
 
 
-def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
-    """The tickets the actor may see, filtered and ordered as asked."""
+def tickets_query(actor: Actor, filters: dict[str, Any], *, loads: bool = True) -> Select:
+    """The tickets the actor may see, filtered and ordered as asked (`loads=False`: without
+    what every ticket loads with it, for a query that only counts them)."""
     if actor.is_anonymous:
         raise Unauthorized("Sign in to see tickets.")
     query = select(Ticket).where(rules.visible_tickets(actor, Ticket, ticket_followers, ticket_cc))
@@ -89,4 +90,5 @@ def tickets_query(actor: Actor, filters: dict[str, Any]) -> Select:
     else:
         column = getattr(Ticket, order.lstrip("-"))
         query = query.order_by(column.desc() if order.startswith("-") else column.asc())
-    return with_relations(query.order_by(Ticket.id.desc()))
+    query = query.order_by(Ticket.id.desc())
+    return with_relations(query) if loads else query
