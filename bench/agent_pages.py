@@ -44,7 +44,7 @@ PAGES = (
     ("a team (Billing)", "/agent/?queue=team-2"),
     ("Following", "/agent/?queue=following"),
     ("SLA at risk", "/agent/?queue=at-risk"),
-    ("Resolved (60,000 of them)", "/agent/?queue=status-resolved"),
+    ("Resolved (about 30,000)", "/agent/?queue=status-resolved"),
     ("Awaiting agent, page 3", "/agent/?queue=status-awaiting_agent&page=3"),
 )
 # The share of open tickets whose first-response clock is in warning or failed.
