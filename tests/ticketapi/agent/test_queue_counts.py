@@ -10,6 +10,7 @@ from tests.ticketapi.agent.pages import page_text, signed_in
 from tests.ticketapi.portal.pages import page_of, text_of
 from ticketapi.agent.models import SavedView
 from ticketapi.agent.queues import counts, queues_for
+from ticketapi.config import ConfigError, from_environ
 from ticketapi.extensions import db
 from ticketapi.pagination import paginate
 from ticketapi.people.services import agent_actor
@@ -134,3 +135,11 @@ def test_the_start_page_asks_as_many_statements_whatever_the_number_of_queues(wo
     after = statements_of(world, "/agent/")
     assert len(after) == len(before)
     assert sum("count(" in s for s in after) == 2  # the sidebar's one and the list's one
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many", "1e3", ""])
+def test_a_count_cap_that_is_not_a_whole_number_is_refused(tmp_path, value):
+    with pytest.raises(ConfigError, match="HELPDESK_AGENT_COUNT_CAP"):
+        from_environ({"HELPDESK_INSTANCE_DIR": str(tmp_path), "HELPDESK_AGENT_COUNT_CAP": value})
+    cap = from_environ({"HELPDESK_INSTANCE_DIR": str(tmp_path), "HELPDESK_AGENT_COUNT_CAP": "50"})
+    assert cap["AGENT_COUNT_CAP"] == 50
