@@ -62,6 +62,10 @@ def main() -> None:
                     page.locator(".ticket-link").first.click()
                     page.locator(".detail-pane h2").wait_for()
                     written.append(shot(page, target, f"agent-start-{width}-{scheme}.png"))
+                    page.goto(base + "/agent/tasks?tab=teams")
+                    written.append(shot(page, target, f"agent-tasks-{width}-{scheme}.png"))
+                    page.goto(base + "/agent/tickets/new?find=harbour")
+                    written.append(shot(page, target, f"agent-new-ticket-{width}-{scheme}.png"))
                     if width == WIDTHS[0]:
                         page.goto(base + "/agent/account/two-step")
                         page.get_by_role("button", name="Set up two-step sign-in").click()

@@ -171,6 +171,8 @@ can_merge = agent_sees_ticket & has("tickets.merge")
 can_delete_ticket = agent_sees_ticket & has("tickets.delete")
 can_submit_ticket = has("tickets.submit")
 can_create_ticket_for_user = is_agent & has("tickets.edit")
+# Whether a form offers "assign to" on a ticket not opened yet (can_assign checks the ticket).
+can_assign_new_ticket = is_agent & has("tickets.assign")
 # Who is CC'd: agents who may edit the ticket, and its requester (a CC'd user may also take
 # themselves off: participants.remove_cc).
 can_manage_cc = can_edit_ticket | is_requester

@@ -46,7 +46,7 @@ RULE_TARGETS = {
     "can_assign": "ticket", "can_merge": "ticket", "can_delete_ticket": "ticket",
     "can_manage_cc": "ticket", "can_confirm_ticket": "ticket",
     "can_send_confirmation_link": "ticket", "can_submit_ticket": None,
-    "can_create_ticket_for_user": None,
+    "can_create_ticket_for_user": None, "can_assign_new_ticket": None,
     "can_view_people": None, "can_edit_people": None, "can_manage_agents": None,
     "can_send_password_link": None,
     "can_manage_jobs": None, "can_view_settings": None, "can_change_settings": None,

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from ticketapi.agent import account, bulk, passwords, sign_in, start, view_pages
+from ticketapi.agent import (
+    account,
+    bulk,
+    new_ticket,
+    passwords,
+    sign_in,
+    start,
+    tasks,
+    ticket,
+    ticket_tools,
+    view_pages,
+)
 from ticketapi.agent.shell import bp
 
-for child in (sign_in.bp, account.bp, passwords.bp, start.bp, view_pages.bp, bulk.bp):
+children = (sign_in.bp, account.bp, passwords.bp, start.bp, view_pages.bp, bulk.bp)
+# new_ticket's /tickets/new before the ticket page's /tickets/<id> (issue #14, items 3 and 5).
+for child in (*children, new_ticket.bp, tasks.bp, ticket.bp, ticket_tools.bp):
     bp.register_blueprint(child)
 
 __all__ = ["bp"]

@@ -31,6 +31,7 @@ from flask import (
 from flask_login import current_user
 
 from helpdesk import ENGINE_ROOT
+from ticketapi import permissions as rules
 from ticketapi.agent import widgets
 from ticketapi.agent.queues import counts, queues_for
 from ticketapi.errors import DomainError
@@ -136,6 +137,7 @@ def page(template: str, status: int = 200, **values) -> tuple[str, int]:
         queues=queues or [],
         counts=counts(signed_in.actor, queues) if signed_in else {},
         widgets=widgets,
+        permissions=rules,  # to show only the actions the agent may take
         **values,
     )
     return body, status

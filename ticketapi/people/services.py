@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
@@ -320,6 +320,32 @@ def users_query(actor: Actor, *, organization_id: int | None = None, email: str 
     if email:
         query = query.where(User.email == normalize_email(email))
     return query
+
+
+def search_users(actor: Actor, text: str, *, limit: int = 10) -> list[User]:
+    """Users whose address or name contains the text (any case), best first: an address
+    that starts with it, then by name. For finding a requester while typing."""
+    require(can_view_people, actor, None, "Only agents can look users up.")
+    words = text.strip()[:NAME_MAX]
+    if not words:
+        return []
+    # What was typed is matched as text: LIKE's own characters lose their meaning.
+    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    starts = User.email.like(pattern[1:], escape="\\")
+    query = (
+        select(User)
+        .options(lazyload(User.usergroups))
+        .where(
+            or_(
+                User.email.like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape="\\"),
+            )
+        )
+        .order_by(starts.desc(), User.name, User.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
 
 
 def new_password_hash(password: str, *, field: str = "password") -> str:

@@ -33,6 +33,10 @@ def tasks_query(actor: Actor, filters: dict[str, Any]) -> Select:
             query = query.where(getattr(Task, name) == filters[name])
     if "due_before" in filters:
         query = query.where(Task.due_at < filters["due_before"])
+    if "due_from" in filters:
+        query = query.where(Task.due_at >= filters["due_from"])
+    if "team_ids" in filters:  # a team's tasks, among the given teams (none: no task)
+        query = query.where(Task.team_id.in_(filters["team_ids"]))
     if filters.get("mine"):
         mine = [Task.agent_id == actor.id]
         if actor.team_ids:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import markdown
 import nh3
 
 ALLOWED_TAGS = {
@@ -37,3 +38,8 @@ def text_to_html(text: str) -> str:
 
 def body_html(body: str, markup: str | None = None) -> str:
     return sanitize(markup) if markup else text_to_html(body)
+
+
+def markdown_html(text: str) -> str:
+    """An agent's Markdown (the agent pages' reply box), through the same sanitizer."""
+    return sanitize(markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"]))

@@ -102,19 +102,24 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
     )  # fmt: skip
     if held:
         holds.send_link(ticket, actor, now=now)
+    # An agent may open the ticket with an internal note (what a phone call was about)
+    # instead of the user's words; the requester never sees it.
+    note = bool(actor.is_agent and values.get("note"))
     message = Message(
         ticket_id=ticket.id,
         body=values["message"],
         body_html=body_html(values["message"]),
-        note=False,
-        author_type="user",
-        author_user_id=user.id,
-        author_name=user.name,
+        note=note,
+        author_type="agent" if note else "user",
+        author_agent_id=actor.id if note else None,
+        author_user_id=None if note else user.id,
+        author_name=actor.name if note else user.name,
         created_at=now,
     )
     db.session.add(message)
     if actor.is_agent:
-        changes = {k: values[k] for k in ("agent_id", "team_id", "labels") if k in values}
+        chosen = ("agent_id", "team_id", "labels", "status")
+        changes = {k: values[k] for k in chosen if k in values}
         if changes:
             apply_changes(actor, ticket, changes, now=now)
     events.opened.publish(events.Change(actor, ticket, now, message=message))

@@ -80,7 +80,6 @@ def test_the_queue_page_meets_wcag_21_aa(browser, base_url, kai, scheme):
     sign_in(page, base_url, kai.row.email)
     page.wait_for_url(base_url + "/agent/")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=f"docs/screenshots/agent-queue-{scheme}.png")
     page.locator("summary", has_text="Filter tickets").click()
     assert_accessible(page, f"the queue page with its filter open, {scheme}")
     context.close()
