@@ -4,7 +4,9 @@ Seeds with bench/api_seed.py (the tickets of bench/api.py), signs two of its age
 /agent/login (one with tickets.view_all, one without: the visibility rule applies to every
 list and count), then asks each page --requests times through Flask's test client in this one
 process, the pages taking turns, and prints p50/p95 against the target (p95 at most 100 ms).
-Each page draws the sidebar's counts (agent/queues.py: one statement) and a list of 25.
+Each page draws the sidebar's counts (agent/queues.py: one statement, each count capped)
+and a list of 25. Every ticket awaiting an agent gets a first-response clock (a few of them
+in warning or failed), so the SLA order and the SLA-at-risk queue have work to do.
 
 The ticket page (/agent/tickets/<id>) is not on main yet: TICKET_PAGE below is its hook;
 set it to the page's path pattern when it lands and it is measured with the others.
@@ -38,10 +40,56 @@ PASSWORD = "bench password not for production"
 TICKET_PAGE: str | None = None  # e.g. "/agent/tickets/{ticket}" once the ticket page exists
 PAGES = (
     ("start page (My tickets)", "/agent/"),
-    ("Unassigned queue", "/agent/?queue=unassigned"),
-    ("Awaiting agent, newest first", "/agent/?queue=status-awaiting_agent&sort=newest"),
+    ("Unassigned", "/agent/?queue=unassigned"),
+    ("a team (Billing)", "/agent/?queue=team-2"),
+    ("Following", "/agent/?queue=following"),
     ("SLA at risk", "/agent/?queue=at-risk"),
+    ("Resolved (about 30,000)", "/agent/?queue=status-resolved"),
+    ("Awaiting agent, page 3", "/agent/?queue=status-awaiting_agent&page=3"),
 )
+# The share of open tickets whose first-response clock is in warning or failed.
+AT_RISK_SHARE = {"warning": 0.03, "failed": 0.02}
+
+
+def add_clocks(app, rng: random.Random) -> int:
+    """A first-response clock on every ticket awaiting an agent, due within two days, some
+    of them at risk, and the due time the SLA order reads (bench/api_seed.py adds none)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from ticketapi.extensions import db
+    from ticketapi.slas.models import Sla, TicketSla, TicketSlaDue
+    from ticketapi.tickets.models import Ticket
+    from ticketapi.timeutil import utcnow
+
+    with app.app_context():
+        sla_id = db.session.scalar(select(Sla.id).where(Sla.type == "first_response"))
+        ids = db.session.scalars(select(Ticket.id).where(Ticket.status == "awaiting_agent"))
+        now = utcnow()
+        clocks, dues = [], []
+        for ticket_id in ids:
+            roll, state = rng.random(), "ok"
+            if roll < AT_RISK_SHARE["failed"]:
+                state = "failed"
+            elif roll < AT_RISK_SHARE["failed"] + AT_RISK_SHARE["warning"]:
+                state = "warning"
+            due = now + timedelta(minutes=rng.randint(-240, 2880))
+            clocks.append(
+                {
+                    "ticket_id": ticket_id,
+                    "sla_id": sla_id,
+                    "state": state,
+                    "due_at": due,
+                    "running_since": now,
+                }
+            )
+            dues.append({"ticket_id": ticket_id, "due_at": due})
+        for first in range(0, len(clocks), 10_000):
+            db.session.execute(TicketSla.__table__.insert(), clocks[first : first + 10_000])
+            db.session.execute(TicketSlaDue.__table__.insert(), dues[first : first + 10_000])
+        db.session.commit()
+        return len(clocks)
 
 
 def signed_in_client(app, agent_id: int):
@@ -81,16 +129,18 @@ def measure(clients: dict, requests: int, ticket_id: int) -> list[tuple]:
 def explain(app, agent_id: int) -> None:
     from sqlalchemy import select
 
-    from ticketapi.agent.queues import _count, queues_for
+    from ticketapi.agent.queues import capped_count, count_cap, queues_for
     from ticketapi.extensions import db
     from ticketapi.people.models import Agent
     from ticketapi.people.services import agent_actor
+    from ticketapi.tickets import queries
 
     with app.app_context():
         agent = db.session.get(Agent, agent_id)
         actor = agent_actor(agent)
         postgresql = db.engine.dialect.name == "postgresql"
-        columns = [_count(actor, q) for q in queues_for(agent)]
+        listed = [queries.tickets_query(actor, q.filters) for q in queues_for(agent)]
+        columns = [capped_count(query, count_cap()) for query in listed]
         sql = str(select(*columns).compile(db.engine, compile_kwargs={"literal_binds": True}))
         prefix = "EXPLAIN ANALYZE " if postgresql else "EXPLAIN QUERY PLAN "
         for row in db.session.connection().exec_driver_sql(prefix + sql).all():
@@ -127,6 +177,8 @@ def main() -> None:
                 db.drop_all()
         emit(f"Seeding {args.tickets:,} tickets ({engine}) ...")
         seeded = seed(app, args.tickets, random.Random(20261203))
+        clocks = add_clocks(app, random.Random(14))
+        emit(f"  {clocks:,} SLA clocks on the tickets awaiting an agent")
         if engine == "PostgreSQL":
             prepare_postgresql(app)
         emit(f"Seeded in {seeded.seconds:.1f} s")

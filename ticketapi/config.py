@@ -31,6 +31,8 @@ DEFAULT_UPLOADS_PER_HOUR = 30
 DEFAULT_UPLOAD_MB_PER_DAY = 200
 DEFAULT_TICKETS_PER_HOUR = 10
 DEFAULT_CC_PER_TICKET = 20
+# The agents' sidebar and lists count up to this many tickets, then show "500+".
+DEFAULT_AGENT_COUNT_CAP = 500
 
 
 def instance_dir(environ: Mapping[str, str]) -> Path:
@@ -182,6 +184,9 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
             environ, "HELPDESK_TICKETS_PER_HOUR", DEFAULT_TICKETS_PER_HOUR
         ),
         "CC_PER_TICKET": positive_int(environ, "HELPDESK_CC_PER_TICKET", DEFAULT_CC_PER_TICKET),
+        "AGENT_COUNT_CAP": positive_int(
+            environ, "HELPDESK_AGENT_COUNT_CAP", DEFAULT_AGENT_COUNT_CAP
+        ),
         # The request limit leaves room for the multipart envelope around one file.
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024) + 64 * 1024,
         "PORTAL_DIR": str(portal_dir),

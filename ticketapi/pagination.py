@@ -26,13 +26,21 @@ class Page:
     page: int
     per_page: int
     total: int
+    more: bool = False  # counted up to a cap: there are more than `total`
 
 
-def paginate(query: Select, page: int, per_page: int) -> Page:
-    """Run one page of `query` (already ordered) and count all of its rows."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def paginate(query: Select, page: int, per_page: int, count_at_most: int | None = None) -> Page:
+    """Run one page of `query` (already ordered) and count its rows (up to `count_at_most`:
+    then `total` is the cap and `more` says there are more, the count reading cap + 1 rows
+    instead of every row)."""
+    counted = query.order_by(None)
+    if count_at_most is not None:
+        counted = counted.limit(count_at_most + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+    if count_at_most is not None and total > count_at_most:
+        return Page(items=items, page=page, per_page=per_page, total=count_at_most, more=True)
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 _page_schemas: dict[type, type[Schema]] = {}

@@ -3,8 +3,10 @@
 My tickets, Unassigned, each of my teams, the ones I follow and SLA at risk list open
 tickets; each status lists its own; saved views list what their filters say. Every count
 is the list service's own query (`tickets_query`, visibility included) counted, and all of
-them go to the database as one statement of scalar subqueries: each is answered from the
-tickets' indexes (docs/performance.md, "Agent pages"), so the sidebar costs one round trip.
+them go to the database as one statement of scalar subqueries, so the sidebar costs one
+round trip. A count stops at the cap (HELPDESK_AGENT_COUNT_CAP) and shows "500+": it reads
+at most cap + 1 of the queue's rows from an index instead of every one of them, so a queue
+of 60,000 resolved tickets costs what one of 501 does (docs/performance.md, "Agent pages").
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import Select, func, select
 
 from ticketapi.agent import saved_views
 from ticketapi.agent.widgets import status_label
@@ -65,16 +68,43 @@ def queues_for(agent: Agent) -> list[Queue]:
     return found
 
 
-def counts(actor: Actor, queues: list[Queue]) -> dict[str, int]:
-    """How many tickets each queue lists, as its page would say: one statement for all."""
+@dataclass(frozen=True)
+class Tally:
+    """A count as the sidebar and the list show it: the number, or the cap and a "+"."""
+
+    number: int
+    more: bool = False  # there are more than `number`
+
+    @classmethod
+    def of(cls, counted: int, cap: int) -> Tally:
+        return cls(cap, True) if counted > cap else cls(counted)
+
+    def __str__(self) -> str:
+        return f"{self.number:,}+" if self.more else f"{self.number:,}"
+
+
+def count_cap() -> int:
+    return current_app.config["AGENT_COUNT_CAP"]
+
+
+def counts(actor: Actor, queues: list[Queue]) -> dict[str, Tally]:
+    """How many tickets each queue lists, up to the cap: one statement for all."""
     if not queues:
         return {}
-    columns = [_count(actor, queue).label(f"c{n}") for n, queue in enumerate(queues)]
+    cap = count_cap()
+    columns = [
+        capped_count(queries.tickets_query(actor, queue.filters, loads=False), cap).label(f"c{n}")
+        for n, queue in enumerate(queues)
+    ]
     row = db.session.execute(select(*columns)).one()
-    return {queue.key: value for queue, value in zip(queues, row, strict=True)}
+    return {queue.key: Tally.of(value, cap) for queue, value in zip(queues, row, strict=True)}
 
 
-def _count(actor: Actor, queue: Queue):
-    listed = queries.tickets_query(actor, queue.filters)
-    # The list's own FROM and WHERE, its ordering and eager loads dropped: a count.
-    return listed.with_only_columns(func.count(Ticket.id)).order_by(None).scalar_subquery()
+def capped_count(listed: Select, cap: int):
+    """The list's own FROM and WHERE, its order and loads dropped, counted up to cap + 1 rows.
+
+    The LIMIT inside is what keeps the cost bounded: the database stops reading the index
+    (or testing rows for visibility) at the first cap + 1 rows that qualify.
+    """
+    rows = listed.with_only_columns(Ticket.id).order_by(None).limit(cap + 1).subquery()
+    return select(func.count()).select_from(rows).scalar_subquery()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
 from ticketapi.agent import bulk, filters
-from ticketapi.agent.queues import Queue, queues_for
+from ticketapi.agent.queues import Queue, Tally, count_cap, queues_for
 from ticketapi.agent.shell import page
 from ticketapi.core.transactions import commit
 from ticketapi.errors import NotFound
@@ -56,7 +56,8 @@ def home():
         joinedload(Ticket.agent).options(lazyload(Agent.teams)),
         joinedload(Ticket.team),
     )
-    listed = paginate(query, page_number, PER_PAGE)
+    # Counted as the sidebar counts, up to the cap, but never short of the page asked for.
+    listed = paginate(query, page_number, PER_PAGE, max(count_cap(), page_number * PER_PAGE))
     now = utcnow()
     selected, messages, missing = _selected(actor, request.args.get("ticket"))
     here = {"queue": chosen.key}
@@ -71,6 +72,7 @@ def home():
         queue=chosen,
         queues=queues,
         listed=listed,
+        tally=Tally(listed.total, listed.more),
         pages=max(1, -(-listed.total // PER_PAGE)),
         selected=selected,
         messages=messages,
