@@ -98,7 +98,7 @@ def test_an_unknown_portal_path_is_a_portal_page(world, path, accept):
     assert len(names) == len(set(names)) == 2
 
 
-@pytest.mark.parametrize("path", ["/agent/nothing", "/agent/tickets/12"])
+@pytest.mark.parametrize("path", ["/agent/nothing", "/agent/tickets/12/nothing-here"])
 def test_an_unknown_agent_path_is_an_agent_page(world, path):
     page = assert_agent_page(world.get(path, headers=BROWSER), 404, "We could not find that page")
     assert "search" not in text_of(page.select_one("main .lead"))  # there is no search box
