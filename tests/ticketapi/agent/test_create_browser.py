@@ -10,9 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
-from tests.support.browser import serve_app
 from tests.ticketapi.agent.pages import PASSWORD, with_password
-from ticketapi import create_app
 from ticketapi.extensions import db
 from ticketapi.people.models import User
 from ticketapi.people.services import agent_actor
@@ -37,15 +35,6 @@ VECTORS = [
     "</title><script>alert(1)</script>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
 ]
-
-
-@pytest.fixture(scope="module")
-def base_url(app, portal_dir):
-    served = create_app({**app.config, "PORTAL_DIR": str(portal_dir)})
-    with serve_app(served) as url:
-        yield url
-    with served.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

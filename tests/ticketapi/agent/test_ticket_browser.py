@@ -10,10 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
-from tests.support.browser import serve_app
 from tests.ticketapi.agent.hostile import VECTORS
 from tests.ticketapi.agent.pages import PASSWORD, with_password
-from ticketapi import create_app
 from ticketapi.extensions import db
 from ticketapi.people.services import agent_actor
 from ticketapi.snippets import services as snippets
@@ -24,15 +22,6 @@ from ticketapi.tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
 EVERYTHING = ["tickets.reply", "tickets.edit", "tickets.assign", "tickets.merge"]
-
-
-@pytest.fixture(scope="module")
-def base_url(app, portal_dir):
-    served = create_app({**app.config, "PORTAL_DIR": str(portal_dir)})
-    with serve_app(served) as url:
-        yield url
-    with served.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture
