@@ -21,15 +21,29 @@ def reset_database() -> None:
 
 
 def empty_tables() -> None:
-    """Delete every row of every table (the search index first)."""
+    """Delete every row of every table (the search index first), and start ids again at 1.
+
+    On PostgreSQL this is DELETE and `setval`, not TRUNCATE: a TRUNCATE of 40 tables costs
+    about 200 ms (new files for every table and index), DELETE of a test's few rows about 3 ms,
+    and the suite empties the database after each of its 2,500 tests. SQLite starts a table's
+    ids again by itself once it is empty.
+    """
     # The search index is outside the models; emptied first, it never outlives its tickets.
     tables = [INDEX_TABLE, *(t.name for t in reversed(db.metadata.sorted_tables))]
     with db.engine.begin() as connection:
+        for table in tables:
+            connection.execute(text(f"DELETE FROM {table}"))
         if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+            _restart_sequences(connection)
+
+
+def _restart_sequences(connection) -> None:
+    sequences = connection.scalars(
+        text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+    ).all()
+    if sequences:
+        calls = ", ".join(f"setval('{name}', 1, false)" for name in sequences)
+        connection.execute(text(f"SELECT {calls}"))
 
 
 def wait_until_blocked_or_done(thread: threading.Thread) -> None:
