@@ -18,14 +18,7 @@ from ticketapi.agent.errors import error_page
 from ticketapi.agent.shell import page, public, tell
 from ticketapi.auth import resets
 from ticketapi.auth.passwords import MIN_LENGTH
-from ticketapi.auth.views import (
-    REQUESTED,
-    RESET_ADDRESS_SCOPE,
-    RESET_SCOPE,
-    requested_address,
-    reset_address_limit,
-    reset_limit,
-)
+from ticketapi.auth.reset_limits import REQUESTED, limit_reset_requests
 from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError
 from ticketapi.extensions import db, limiter
@@ -47,8 +40,7 @@ def request_form():
 
 @bp.post("")
 @public
-@limiter.shared_limit(reset_limit, RESET_SCOPE)
-@limiter.shared_limit(reset_address_limit, RESET_ADDRESS_SCOPE, key_func=requested_address)
+@limit_reset_requests
 def request_link():
     typed = request.form.get("email", "")[: forms.EMAIL_MAX + 100]
     values, errors = forms.check_email(request.form)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from apiflask import APIBlueprint
-from flask import current_app, g, request
+from flask import current_app, g
 
 from ticketapi.auth import resets, services
 from ticketapi.auth.current import current_actor, current_token, load_actor
+from ticketapi.auth.reset_limits import REQUESTED, limit_reset_requests
 from ticketapi.auth.schemas import (
     ActorOut,
     ApiKeyIn,
@@ -24,7 +25,6 @@ from ticketapi.auth.schemas import (
 from ticketapi.core.transactions import commit
 from ticketapi.errors import Unauthorized
 from ticketapi.extensions import limiter
-from ticketapi.people.services import normalize_email
 from ticketapi.permissions import Actor
 from ticketapi.timeutil import utcnow
 
@@ -94,34 +94,8 @@ def change_password(json_data):
     return ""
 
 
-# Asking for a reset link: per client address, and per address asked for (so nobody fills an
-# inbox with links from many machines). The portal's form shares both buckets.
-RESET_SCOPE = "password-reset-request"
-RESET_ADDRESS_SCOPE = "password-reset-address"
-REQUESTED = (
-    "If an account uses this address, we have sent it a link to set a password. "
-    "The link works once, for 1 hour; check the spam folder if nothing arrives."
-)
-
-
-def reset_limit() -> str:
-    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
-
-
-def reset_address_limit() -> str:
-    return current_app.config["PASSWORD_RESET_ADDRESS_LIMIT"]
-
-
-def requested_address() -> str:
-    """The address a reset request names, from the API's JSON or the portal's form."""
-    data = request.get_json(silent=True) if request.is_json else request.form
-    email = data.get("email") if hasattr(data, "get") else None
-    return "reset:" + (normalize_email(email) if isinstance(email, str) else "")
-
-
 @bp.post("/auth/password-reset/request")
-@limiter.shared_limit(reset_limit, RESET_SCOPE)
-@limiter.shared_limit(reset_address_limit, RESET_ADDRESS_SCOPE, key_func=requested_address)
+@limit_reset_requests
 @bp.input(ResetRequest)
 @bp.output(MessageOut, status_code=202)
 @bp.doc(summary="Forgot your password? Mail a link to set it (the same answer for any address)")

@@ -15,14 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from ticketapi.auth import resets
 from ticketapi.auth.passwords import MIN_LENGTH
-from ticketapi.auth.views import (
-    REQUESTED,
-    RESET_ADDRESS_SCOPE,
-    RESET_SCOPE,
-    requested_address,
-    reset_address_limit,
-    reset_limit,
-)
+from ticketapi.auth.reset_limits import REQUESTED, limit_reset_requests
 from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError
 from ticketapi.extensions import db, limiter
@@ -88,8 +81,7 @@ def request_form():
 
 
 @bp.post("/password-reset/request")
-@limiter.shared_limit(reset_limit, RESET_SCOPE)
-@limiter.shared_limit(reset_address_limit, RESET_ADDRESS_SCOPE, key_func=requested_address)
+@limit_reset_requests
 def request_link():
     typed = {"email": request.form.get("email", "")}
     if not security.form_is_genuine():
