@@ -2,9 +2,8 @@
 
 `/agent/password-reset` gives one answer whatever the address (the request only queues the
 job that looks it up: `auth.resets.request_agent_link`), and shares the API's and portal's
-rate-limit buckets. The link (`/agent/password-reset/link?token=…`) moves its token into
-the session cookie and sends the browser on without it, and its page changes nothing until
-the form is posted: mail scanners that open links use up nothing. Setting the password ends
+rate-limit buckets. The link (`/agent/password-reset/link?token=…`) is handled as
+`auth/reset_flow.py` says: its page changes nothing until the form is posted. Setting the password ends
 every sign-in of the account, and signs nobody in: with two-step sign-in on, the mailbox
 alone must not open the account.
 """
@@ -18,18 +17,16 @@ from ticketapi.agent.errors import error_page
 from ticketapi.agent.shell import page, public, tell
 from ticketapi.auth import resets
 from ticketapi.auth.passwords import MIN_LENGTH
+from ticketapi.auth.reset_flow import ResetLink, sent_too_often
 from ticketapi.auth.reset_limits import REQUESTED, limit_reset_requests
 from ticketapi.core.transactions import commit
-from ticketapi.errors import DomainError
-from ticketapi.extensions import db, limiter
+from ticketapi.extensions import limiter
 from ticketapi.portal import forms
 from ticketapi.rate_limits import refusal
-from ticketapi.timeutil import utcnow
 
 bp = Blueprint("passwords", __name__, url_prefix="/password-reset")
 
-TOKEN = "agent_password_reset_token"  # the link's token, in the session until it is used
-AGENTS = ("agent",)
+LINK = ResetLink("agent_password_reset_token", sides=("agent",))  # auth/reset_flow.py
 
 
 @bp.get("")
@@ -63,10 +60,9 @@ def requested():
 @bp.get("/link")
 @public
 def link():
-    if token := request.args.get("token"):
-        session[TOKEN] = token[:200]
-        return redirect(url_for(".link"), 303)
-    reset = _pending()
+    if moved := LINK.take_token(url_for(".link")):
+        return moved
+    reset = LINK.pending()
     if reset is None:
         return _unusable()
     return _password_page(reset)
@@ -76,21 +72,16 @@ def link():
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def set_password():
-    reset = _pending()
+    reset = LINK.pending()
     if reset is None:
         return _unusable()
     values, errors = forms.check_password(request.form)
     if errors:
         return _password_page(reset, errors=errors, status=422)
-    try:
-        resets.redeem(session[TOKEN], values["password"], now=utcnow(), sides=AGENTS)
-        commit()
-    except DomainError as error:
-        db.session.rollback()
+    if error := LINK.redeem(values["password"]):
         if "token" in error.fields:
             return _unusable()
         return _password_page(reset, errors=error.fields, status=422)
-    session.pop(TOKEN, None)
     tell("Your password is set, and every earlier sign-in has ended: sign in with it now.")
     return redirect(url_for("agent.sign_in.login"), 303)
 
@@ -99,15 +90,11 @@ def set_password():
 def too_many(error: RateLimitExceeded):
     refused = refusal(error, limiter)
     if request.endpoint == "agent.passwords.request_link":
-        problem = (
-            f"We have sent several links in a short time (at most {refused.limit}): "
-            f"ask again {refused.when}."
-        )
         body, status = _request_page(
-            email=request.form.get("email", ""), problem=problem, status=429
+            email=request.form.get("email", ""), problem=sent_too_often(refused), status=429
         )
     else:
-        reset = _pending()
+        reset = LINK.pending()
         if reset is None:
             return error_page(refused)
         problem = f"Too many attempts (at most {refused.limit}): try again {refused.when}."
@@ -115,13 +102,8 @@ def too_many(error: RateLimitExceeded):
     return body, status, refused.headers
 
 
-def _pending():
-    token = session.get(TOKEN)
-    return resets.usable(token, now=utcnow(), sides=AGENTS) if token else None
-
-
 def _unusable():
-    session.pop(TOKEN, None)
+    LINK.forget()
     return page("agent/password_reset.html", 410, state="unusable")
 
 

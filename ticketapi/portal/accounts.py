@@ -1,8 +1,6 @@
 """The portal's password pages: set a password with a mailed link, and ask for a link.
 
-The link (`/portal/password-reset?token=…`) is opened once: the token moves into the session
-cookie and the browser is sent on to the same page without it, so it stays out of the
-address bar, the history and any Referer. Each form post carries its CSRF token. The pages
+The link (`/portal/password-reset?token=…`) is handled as `auth/reset_flow.py` says. Each form post carries its CSRF token. The pages
 call the same services as the API's routes (`auth/resets.py`).
 """
 
@@ -15,30 +13,29 @@ from werkzeug.exceptions import HTTPException
 
 from ticketapi.auth import resets
 from ticketapi.auth.passwords import MIN_LENGTH
+from ticketapi.auth.reset_flow import ResetLink, sent_too_often
 from ticketapi.auth.reset_limits import REQUESTED, limit_reset_requests
 from ticketapi.core.transactions import commit
-from ticketapi.errors import DomainError
-from ticketapi.extensions import db, limiter
+from ticketapi.extensions import limiter
 from ticketapi.portal import forms, security
 from ticketapi.portal.theme import render
 from ticketapi.portal.views import error_page
 from ticketapi.rate_limits import refusal
-from ticketapi.timeutil import utcnow
 
 bp = Blueprint("portal_accounts", __name__, url_prefix="/portal")
 bp.after_request(security.page_headers)
 
-TOKEN = "password_reset_token"  # the link's token, in the session until it is used
-PORTAL = ("user",)  # an agent's link sets nothing here: agents have their own pages (SPEC §10)
+# The link's token is in the session until it is used; an agent's link sets nothing here:
+# agents have their own pages (SPEC §10).
+LINK = ResetLink("password_reset_token", sides=("user",))
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.get("/password-reset")
 def reset_form():
-    if token := request.args.get("token"):
-        session[TOKEN] = token[:200]
-        return redirect(url_for(".reset_form"), 303)
-    reset = _pending()
+    if moved := LINK.take_token(url_for(".reset_form")):
+        return moved
+    reset = LINK.pending()
     if reset is None:
         return _unusable()
     return _password_page(reset)
@@ -47,7 +44,7 @@ def reset_form():
 @bp.post("/password-reset")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def set_password():
-    reset = _pending()
+    reset = LINK.pending()
     if reset is None:
         return _unusable()
     if not security.form_is_genuine():
@@ -55,15 +52,10 @@ def set_password():
     values, errors = forms.check_password(request.form)
     if errors:
         return _password_page(reset, errors=errors, status=422)
-    try:
-        resets.redeem(session[TOKEN], values["password"], now=utcnow(), sides=PORTAL)
-        commit()
-    except DomainError as error:
-        db.session.rollback()
+    if error := LINK.redeem(values["password"]):
         if "token" in error.fields:
             return _unusable()
         return _password_page(reset, errors=error.fields, problem=error.message, status=422)
-    session.pop(TOKEN, None)
     session["password_set"] = True
     return redirect(url_for(".password_set"), 303)
 
@@ -114,22 +106,13 @@ def too_many_requests(error: RateLimitExceeded):
     refused = refusal(error, limiter)
     if request.endpoint != "portal_accounts.request_link":
         return error_page(refused)
-    problem = (
-        f"We have sent several links in a short time (at most {refused.limit}): "
-        f"ask again {refused.when}."
-    )
     typed = {"email": request.form.get("email", "")}
-    page, status, headers = _request_page(typed, problem=problem, status=429)
+    page, status, headers = _request_page(typed, problem=sent_too_often(refused), status=429)
     return page, status, {**headers, **refused.headers}
 
 
-def _pending():
-    token = session.get(TOKEN)
-    return resets.usable(token, now=utcnow(), sides=PORTAL) if token else None
-
-
 def _unusable():
-    session.pop(TOKEN, None)
+    LINK.forget()
     return render("portal/password_reset.html", state="unusable"), 410, NO_STORE
 
 
