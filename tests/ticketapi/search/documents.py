@@ -1,24 +1,18 @@
-"""A small portal's pages, for the ticketapi's search tests to index."""
+"""A small portal's pages, for the ticketapi's search tests to index: the search tests' own
+pages (tests/search/documents.py) without the invoices, and two of the ticketapi's."""
 
 from __future__ import annotations
 
-from helpdesk.search.indexer import Document
+from dataclasses import replace
 
-SAML = "/portal/kb/security/saml/"
-RESTORE = "/kb/backup/restore-files/"
+from helpdesk.search.indexer import Document
+from tests.search.documents import CONTACT, EXCLUSIONS, MAINTENANCE, RESTORE_FILES, SAML_SETUP
+
+SAML = SAML_SETUP.url
+RESTORE = RESTORE_FILES.url
 
 DOCUMENTS = [
-    Document(
-        url=RESTORE,
-        title="Restore files from a snapshot",
-        section="article",
-        category="backup",
-        tags=("restore", "snapshots"),
-        summary="Bring back deleted files.",
-        body="<p>Open the snapshot timeline, pick the day before the files were deleted, "
-        "and choose <strong>Restore</strong>. Restored files keep their folders.</p>",
-        date="2026-04-12T00:00:00",
-    ),
+    replace(RESTORE_FILES, summary="Bring back deleted files."),
     Document(
         url="/kb/backup/snapshot-schedule/",
         title="Change how often snapshots are taken",
@@ -35,33 +29,8 @@ DOCUMENTS = [
         body="<p>The widget box takes &lt;script&gt;alert(1)&lt;/script&gt; and "
         "&lt;img src=x onerror=alert(2)&gt; as they are.</p>",
     ),
-    Document(
-        url="/news/maintenance/",
-        title="Planned maintenance",
-        section="news",
-        body="<p>The console is down for maintenance on Sunday; backups keep running and "
-        "no snapshot is lost.</p>",
-    ),
-    Document(
-        url="/downloads/exclusions/",
-        title="Sample exclusion list",
-        section="download",
-        body="<p>Patterns that keep caches out of your backups.</p>",
-    ),
-    Document(
-        url="/contact/",
-        title="Contact support",
-        section="page",
-        body="<p>Submit a ticket any time; support hours are on this page.</p>",
-    ),
-    Document(
-        url=SAML,
-        title="Set up single sign-on with SAML",
-        section="article",
-        category="security",
-        tags=("sso", "saml"),
-        body="<p>Connect your identity provider. Federation metadata lives in the "
-        "administrators' console.</p>",
-        usergroups=("Administrators",),
-    ),
+    MAINTENANCE,
+    EXCLUSIONS,
+    CONTACT,
+    SAML_SETUP,
 ]
