@@ -27,7 +27,7 @@ from tests.support.deployment import (
     wait_until,
 )
 
-DEPLOYMENT_DOC = Path(__file__).parents[1] / "docs" / "deployment.md"
+DEPLOYMENT_DOC = Path(__file__).parents[2] / "docs" / "deployment.md"
 NGINX = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
 
 HOST = "help.example.com"  # the docs' HELPDESK_SITE_URL and server_name
