@@ -86,7 +86,6 @@ screenshots: install system-deps
 	$(BIN)/helpdesk build --content $(CONTENT) --output $(OUTPUT) --settings $(SETTINGS)
 	$(BIN)/python scripts/screenshots.py $(OUTPUT) docs/screenshots
 	$(BIN)/python scripts/agent_screenshots.py docs/screenshots $(OUTPUT)
-	$(BIN)/python scripts/agent_ticket_screenshots.py docs/screenshots $(OUTPUT)
 
 clean:
 	rm -rf $(OUTPUT) .pytest_cache .ruff_cache .pytest-postgresql.log

@@ -3,7 +3,9 @@
 Usage: python scripts/agent_screenshots.py [SCREENSHOT_DIR] [PORTAL_OUTPUT_DIR]
 Loads the demo data (`helpdesk demo`) into a database of its own in a temporary folder,
 serves the ticketapi on loopback, signs in as a demo agent and takes each page at 1280 and
-768 pixels wide, light and dark. Writes docs/screenshots/agent-*.png by default.
+768 pixels wide, light and dark: sign-in, the start page, tasks, a new ticket, two-step
+set-up, and the ticket page with the most SLA clocks with its SLA panel alone. Writes
+docs/screenshots/agent-*.png by default.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.support.browser import launch_chromium, serve_app
 from ticketapi import create_app, demo
 from ticketapi.cli import upgrade_database
 from ticketapi.extensions import db
+from ticketapi.slas.models import TicketSla
+from ticketapi.tickets.models import Message
 
 AGENT = "meg@tidewater.example"  # Billing and Support, sees every ticket
 WIDTHS = (1280, 768)
@@ -33,6 +38,23 @@ def sign_in(page, base: str) -> None:
     page.wait_for_url(base + "/agent/")
 
 
+def busiest_ticket() -> int:
+    """The demo ticket with the most SLA clocks, then the most messages."""
+    clocks = (
+        select(TicketSla.ticket_id, func.count().label("n"))
+        .group_by(TicketSla.ticket_id)
+        .subquery()
+    )
+    messages = select(Message.ticket_id, func.count().label("m")).group_by(Message.ticket_id)
+    messages = messages.subquery()
+    query = (
+        select(clocks.c.ticket_id)
+        .join(messages, messages.c.ticket_id == clocks.c.ticket_id)
+        .order_by(clocks.c.n.desc(), messages.c.m.desc())
+    )
+    return db.session.scalar(query.limit(1))
+
+
 def main() -> None:
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     portal = sys.argv[2] if len(sys.argv) > 2 else "output"
@@ -45,6 +67,8 @@ def main() -> None:
         with app.app_context():
             upgrade_database()
             demo.load()
+            db.session.commit()
+            ticket_id = busiest_ticket()
             db.session.commit()
         with serve_app(app) as base, sync_playwright() as playwright:
             browser = launch_chromium(playwright)
@@ -72,6 +96,13 @@ def main() -> None:
                         page.locator(".qr").wait_for()
                         written.append(shot(page, target, f"agent-two-step-{scheme}.png"))
                         page.get_by_role("button", name="Cancel the set-up").click()
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.goto(f"{base}/agent/tickets/{ticket_id}")
+                    page.locator(".sla-panel").wait_for()
+                    written.append(shot(page, target, f"agent-ticket-{width}-{scheme}.png"))
+                    path = target / f"agent-ticket-sla-{width}-{scheme}.png"
+                    page.locator(".sla-panel").screenshot(path=str(path))
+                    written.append(path)
                     context.close()
             browser.close()
         with app.app_context():
