@@ -74,23 +74,39 @@ def measure(size: int, repeat: int) -> dict[str, dict[str, float]]:
     """Best wall time, best CPU time and largest peak memory of each tool over the repeats."""
     with tempfile.TemporaryDirectory(prefix=f"bench-build-{size}-") as tmp:
         root = write_site(Path(tmp), size)
-        best: dict[str, dict[str, float]] = {}
-        for attempt in range(repeat):
-            # ABBA order: a machine that slows down under load must not favour either tool.
-            order = list(commands(root, root / "output").items())
-            for name, command in order if attempt % 2 == 0 else reversed(order):
-                shutil.rmtree(root / "output", ignore_errors=True)
-                wall, cpu, peak = run(command, root)
-                print(
-                    f"  {size:>6} articles  {name:<15} run {attempt + 1}: "
-                    f"{wall:6.2f} s wall  {cpu:6.2f} s CPU  {peak:5.0f} MiB",
-                    flush=True,
-                )
-                figures = best.setdefault(name, {"wall": wall, "cpu": cpu, "peak": peak})
-                figures["wall"] = min(figures["wall"], wall)
-                figures["cpu"] = min(figures["cpu"], cpu)
-                figures["peak"] = max(figures["peak"], peak)
-        return best
+        output = root / "output"
+        return best_of(
+            f"{size:>6} articles",
+            commands(root, output),
+            root,
+            repeat,
+            prepare=lambda: shutil.rmtree(output, ignore_errors=True),
+        )
+
+
+def best_of(label: str, commands: dict[str, list[str]], cwd: Path, repeat: int, prepare=None):
+    """Each command's best wall and CPU time and largest peak memory over `repeat` runs.
+
+    ABBA order: a machine that slows down under load must not favour either command.
+    `prepare` runs before each run (to start from an empty output folder, say).
+    """
+    best: dict[str, dict[str, float]] = {}
+    for attempt in range(repeat):
+        order = list(commands.items())
+        for name, command in order if attempt % 2 == 0 else reversed(order):
+            if prepare:
+                prepare()
+            wall, cpu, peak = run(command, cwd)
+            print(
+                f"  {label:<22} {name:<15} run {attempt + 1}: "
+                f"{wall:6.2f} s wall  {cpu:6.2f} s CPU  {peak:5.0f} MiB",
+                flush=True,
+            )
+            figures = best.setdefault(name, {"wall": wall, "cpu": cpu, "peak": peak})
+            figures["wall"] = min(figures["wall"], wall)
+            figures["cpu"] = min(figures["cpu"], cpu)
+            figures["peak"] = max(figures["peak"], peak)
+    return best
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.build import run
+from bench.build import best_of
 from bench.synthetic import write_settings, write_site
 from helpdesk import ENGINE_ROOT
 
@@ -49,24 +49,6 @@ def check_command(source: Path, settings: Path, content: Path, glossary: Path) -
     ]
 
 
-def measure(label: str, commands: dict[str, list[str]], cwd: Path, repeat: int) -> dict:
-    best: dict[str, dict[str, float]] = {}
-    for attempt in range(repeat):
-        order = list(commands.items())
-        for name, command in order if attempt % 2 == 0 else reversed(order):
-            wall, cpu, peak = run(command, cwd)
-            print(
-                f"  {label:<22} {name:<9} run {attempt + 1}: "
-                f"{wall:6.2f} s wall  {cpu:6.2f} s CPU  {peak:5.0f} MiB",
-                flush=True,
-            )
-            figures = best.setdefault(name, {"wall": wall, "cpu": cpu, "peak": peak})
-            figures["wall"] = min(figures["wall"], wall)
-            figures["cpu"] = min(figures["cpu"], cpu)
-            figures["peak"] = max(figures["peak"], peak)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", required=True, help="a git revision, e.g. HEAD~3")
@@ -86,7 +68,7 @@ def main() -> None:
             )
             for name, source in sources.items()
         }
-        rows.append(("demo content", measure("demo content", demo, root, args.repeat)))
+        rows.append(("demo content", best_of("demo content", demo, root, args.repeat)))
         for size in args.sizes:
             site = write_site(root / f"site-{size}", size)
             label = f"{size:,} articles"
@@ -99,7 +81,7 @@ def main() -> None:
                 )
                 for name, source in sources.items()
             }
-            rows.append((label, measure(label, commands, site, args.repeat)))
+            rows.append((label, best_of(label, commands, site, args.repeat)))
     print()
     print(
         f"| content | baseline ({args.baseline}) wall / CPU | this wall / CPU | wall ratio "
