@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.support.smtp",
     "tests.support.mailbox",
     "tests.support.portal",
+    "tests.support.passwords",
 ]
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from functools import cache
 
 import pyotp
 
+from tests.support.passwords import hashed
 from tests.ticketapi.portal.pages import page_of, text_of
 from ticketapi.auth import totp
-from ticketapi.auth.passwords import hash_password
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
 from ticketapi.timeutil import utcnow
@@ -18,11 +17,6 @@ from ticketapi.timeutil import utcnow
 PASSWORD = "correct horse battery"
 LOGIN = "/agent/login"
 CODE = "/agent/login/code"
-
-
-@cache
-def hashed(password: str) -> str:
-    return hash_password(password)
 
 
 def with_password(account, password: str = PASSWORD):

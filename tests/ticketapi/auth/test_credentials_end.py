@@ -5,25 +5,19 @@ from __future__ import annotations
 
 import contextvars
 from datetime import timedelta
-from functools import cache
 
 import pytest
 from sqlalchemy import select
 
+from tests.support.passwords import hashed
 from ticketapi import admin as bootstrap
 from ticketapi.auth import services
 from ticketapi.auth.models import Token
-from ticketapi.auth.passwords import hash_password
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a brand new passphrase"
-
-
-@cache
-def hashed(password: str) -> str:
-    return hash_password(password)
 
 
 def bearer(token: str) -> dict:

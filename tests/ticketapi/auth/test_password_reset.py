@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import threading
 from datetime import timedelta
-from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,10 +16,10 @@ from sqlalchemy import select, text
 
 from tests.support.jobs import outbox_rows, relay
 from tests.support.mailbox import MAIL_FROM, text_of
+from tests.support.passwords import hashed
 from tests.support.smtp import running_smtp_server
 from ticketapi.auth import resets, services
 from ticketapi.auth.models import PasswordReset
-from ticketapi.auth.passwords import hash_password
 from ticketapi.extensions import db, limiter
 from ticketapi.people.models import User
 from ticketapi.timeutil import utcnow
@@ -28,11 +27,6 @@ from ticketapi.timeutil import utcnow
 SITE = "https://help.tidewater.example"
 OLD, NEW = "the old passphrase", "a brand new passphrase"
 LINK = re.compile(r"^(https?://\S+/password-reset(?:/link)?\?token=\S+)$", re.MULTILINE)
-
-
-@cache
-def hashed(password: str) -> str:
-    return hash_password(password)
 
 
 @pytest.fixture(autouse=True)

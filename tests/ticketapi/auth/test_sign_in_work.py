@@ -7,11 +7,10 @@ performs, through a spy on the one hasher every check goes through.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from tests.support.passwords import hashed
 from ticketapi.auth import passwords, services
 from ticketapi.errors import Unauthorized
 from ticketapi.extensions import db
@@ -47,11 +46,6 @@ def verifications(monkeypatch) -> list[str]:
     spy = CountingHasher(passwords._hasher)
     monkeypatch.setattr(passwords, "_hasher", spy)
     return spy.verified
-
-
-@cache
-def hashed(password: str) -> str:
-    return passwords.hash_password(password)  # once per run: argon2 is slow on purpose
 
 
 @pytest.fixture

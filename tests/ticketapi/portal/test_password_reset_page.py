@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
 from tests.support.mailbox import text_of
+from tests.support.passwords import hashed
 from tests.ticketapi.portal.pages import page_of
 from tests.ticketapi.portal.pages import text_of as page_text
 from ticketapi.auth import resets
-from ticketapi.auth.passwords import hash_password
 from ticketapi.extensions import db, limiter
 from ticketapi.people.models import User
 from ticketapi.timeutil import utcnow
@@ -19,11 +18,6 @@ from ticketapi.timeutil import utcnow
 PAGE = "/portal/password-reset"
 ASK = "/portal/password-reset/request"
 OLD, NEW = "the old passphrase", "a brand new passphrase"
-
-
-@cache
-def hashed(password: str) -> str:
-    return hash_password(password)
 
 
 @pytest.fixture

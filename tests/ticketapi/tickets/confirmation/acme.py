@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 from tests.support.mailbox import text_of
 from tests.support.world import Account
-from ticketapi.auth.passwords import hash_password
 from ticketapi.people.models import Organization
 
 SITE = "https://help.tidewater.example"
 LINK = re.compile(r"^(https?://\S+/portal/tickets/confirm\?token=\S+)$", re.MULTILINE)
 PASSWORD = "ann's own passphrase"
-
-
-@cache
-def hashed(password: str) -> str:
-    return hash_password(password)
 
 
 @dataclass

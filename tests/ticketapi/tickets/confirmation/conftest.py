@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ticketapi.tickets.confirmation.acme import PASSWORD, SITE, Acme, hashed
+from tests.support.passwords import hashed
+from tests.ticketapi.tickets.confirmation.acme import PASSWORD, SITE, Acme
 
 
 @pytest.fixture(autouse=True)

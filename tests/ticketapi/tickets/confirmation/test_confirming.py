@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.mailbox import text_of
+from tests.support.passwords import hashed
 from tests.support.world import Account
 from tests.ticketapi.tickets.confirmation.acme import (
     LINK,
     PASSWORD,
     confirm,
-    hashed,
     history,
     submit,
     token_in,
