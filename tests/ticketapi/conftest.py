@@ -30,6 +30,7 @@ def app(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     app = create_app(
         {
+            **_expendable_database(database_url),
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
             "INSTANCE_DIR": str(instance),
@@ -55,6 +56,18 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _expendable_database(url: str) -> dict:
+    """Commits that need not reach the disk: the test database is thrown away after the run.
+
+    A commit still ends its transaction and is seen by every other connection at once; only
+    its wait for the write-ahead log to be flushed (PostgreSQL) or synced (SQLite) goes.
+    """
+    if url.startswith("postgresql"):
+        options = {"connect_args": {"options": "-c synchronous_commit=off"}}
+        return {"SQLALCHEMY_ENGINE_OPTIONS": options}
+    return {"SQLITE_SYNCHRONOUS": "OFF"}
 
 
 def _drop_alembic_version() -> None:
