@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from ticketapi import permissions as rules
 from ticketapi.agent.new_ticket import agent_choices, team_choices
@@ -286,7 +286,12 @@ def _list_page(typed, errors, problem, *, status: int = 200):
     tab, now, time_zone = _tab(), utcnow(), zone()
     listed = paginate(
         tasks.tasks_query(actor, tab_filters(actor, tab, now, time_zone)).options(
+            # Whether the agent may see each ticket asks for its followers: loaded for the
+            # whole page at once, not ticket by ticket.
             selectinload(Task.ticket)
+            .selectinload(Ticket.followers)
+            .load_only(Agent.id)
+            .options(lazyload(Agent.teams))
         ),
         _page_number(),
         PER_PAGE,

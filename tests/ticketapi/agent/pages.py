@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pyotp
+from sqlalchemy import event
 
 from tests.support.passwords import hashed
 from tests.ticketapi.portal.pages import page_of, text_of
@@ -102,3 +103,18 @@ def browser_sign_in(page, base_url, email: str, password: str = PASSWORD) -> Non
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def statements_of(world, url: str) -> list[str]:
+    """Every SQL statement a GET of `url` sends (the page must answer 200)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert world.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen

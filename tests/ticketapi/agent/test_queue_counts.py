@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flask import current_app
-from sqlalchemy import event
 
-from tests.ticketapi.agent.pages import page_text, signed_in
+from tests.ticketapi.agent.pages import page_text, signed_in, statements_of
 from tests.ticketapi.portal.pages import page_of, text_of
 from ticketapi.agent.models import SavedView
 from ticketapi.agent.queues import counts, queues_for
@@ -107,20 +106,6 @@ def test_a_long_list_says_more_with_a_next_page(world, busy, dana, cap, monkeypa
     third = world.get("/agent/?queue=mine&page=3")
     assert "Page 3 of 3" in text_of(page_of(third).select_one(".pager"))
     assert "Next page" not in text_of(page_of(third).select_one(".pager"))
-
-
-def statements_of(world, url: str) -> list[str]:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert world.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return seen
 
 
 def test_the_start_page_asks_as_many_statements_whatever_the_number_of_queues(world, busy, dana):

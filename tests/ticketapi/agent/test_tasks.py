@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from tests.ticketapi.agent.pages import csrf_of, page_text, problem_of, signed_in
+from tests.ticketapi.agent.pages import csrf_of, page_text, problem_of, signed_in, statements_of
 from tests.ticketapi.portal.pages import HOSTILE, page_of, text_of
 from ticketapi.agent.tasks import tab_filters
 from ticketapi.extensions import db
@@ -315,3 +315,29 @@ def test_a_task_on_a_ticket_dana_cannot_see_keeps_its_ticket_unnamed(world, crew
     assert world.post(f"{PAGE}/{task.id}", data=data).status_code == 303
     saved = db.session.get(Task, task.id)
     assert (saved.title, saved.ticket_id) == ("For Dana, renamed", hidden.id)
+
+
+def test_the_list_asks_as_many_statements_for_ten_tasks_on_tickets_as_for_one(world, crew):
+    """Whether Dana may see each task's ticket is answered for the whole page at once."""
+    ann = world.user("Ann").id
+
+    def task_on_billing_ticket(n: int) -> None:
+        ticket = tickets.open_ticket(
+            crew["admin"],
+            {
+                "user_id": ann,
+                "subject": f"Billing {n}",
+                "message": "M",
+                "team_id": crew["billing"].id,
+            },
+            now=utcnow(),
+        )
+        make(crew["admin"], f"Task {n}", agent_id=crew["dana"].id, ticket_id=ticket.id)
+
+    task_on_billing_ticket(0)
+    signed_in(world, crew["account"])
+    one = statements_of(world, PAGE)
+    for n in range(1, 10):
+        task_on_billing_ticket(n)
+    assert len(titles(world.get(PAGE))) == 10
+    assert len(statements_of(world, PAGE)) == len(one)
