@@ -3,9 +3,9 @@ hand as bytes (what a mail program should never write, and some do)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import UTC, datetime
 
 ACCOUNT = "help@tidewater.example"
 DATE = format_datetime(datetime(2026, 12, 3, 9, 30, tzinfo=UTC))
@@ -56,8 +56,8 @@ def raw(text: str | bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
-def reply_to(message_id: str, **values) -> bytes:
-    """An answer to the mail with this Message-ID (In-Reply-To and References)."""
-    headers = {"In-Reply-To": message_id, "References": message_id, **values.pop("headers", {})}
+def reply_to(parent: str, **values) -> bytes:
+    """An answer to the mail with the Message-ID `parent` (In-Reply-To and References)."""
+    headers = {"In-Reply-To": parent, "References": parent, **values.pop("headers", {})}
     values.setdefault("message_id", "<reply-1@acme.example>")
     return mail(headers=headers, **values)
