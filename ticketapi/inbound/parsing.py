@@ -86,6 +86,7 @@ class Peek:
     sender: str | None
     sender_name: str
     subject: str
+    recipients: tuple[str, ...] = ()
 
 
 def peek(raw: bytes) -> Peek:
@@ -93,11 +94,17 @@ def peek(raw: bytes) -> Peek:
     try:
         headers = BytesHeaderParser(policy=policy.default).parsebytes(raw)
         address, name, _problem = _sender(decode_header(_raw(headers, "from")))
+        recipients = [
+            decode_header(value)
+            for key, value in headers.raw_items()
+            if key.lower() in ("delivered-to", "x-original-to", "to", "cc")
+        ]
         return Peek(
             message_id_of(_raw(headers, "message-id")),
             address,
             name,
             decode_header(_raw(headers, "subject")),
+            tuple(_addresses(recipients)),
         )
     except Exception:  # the row is stored whatever the headers hold
         return Peek(None, None, "", "")
