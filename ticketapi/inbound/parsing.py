@@ -25,6 +25,8 @@ MAX_DEPTH = 30
 MAX_PARTS = 1000
 # A Message-ID we keep: printable ASCII between angle brackets (safe to send back).
 VALID_ID = re.compile(rf"<[\x21-\x3b\x3d\x3f-\x7e]{{1,{MESSAGE_ID_MAX - 2}}}>")
+CONTENT_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
+UTF8_BOM = b"\xef\xbb\xbf"
 HEADER_ID = re.compile(r"^message-id:\s*(<[^<>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -115,7 +117,8 @@ def parse(raw: bytes) -> ParsedMail:
     if not raw.strip():
         raise Unreadable("the message is empty")
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        # A byte-order mark some Windows tools write before the headers is no header.
+        message = BytesParser(policy=policy.default).parsebytes(raw.removeprefix(UTF8_BOM))
     except RecursionError:
         raise Unreadable(f"its parts are nested deeper than {MAX_DEPTH} levels") from None
     headers: dict[str, list[str]] = {}
@@ -186,6 +189,8 @@ def _walk(part: EmailMessage, mail: ParsedMail, *, depth: int, counter: list[int
     if counter[0] > MAX_PARTS:
         raise Unreadable(f"it has more than {MAX_PARTS} parts")
     content_type = part.get_content_type()
+    if not CONTENT_TYPE.fullmatch(content_type):
+        content_type = "text/plain"  # RFC 2045: what a malformed Content-Type means
     mail.content_types.add(content_type)
     if content_type == "multipart/report" and part.get_param("report-type") == "delivery-status":
         mail.delivery_status = mail.delivery_status or ""
