@@ -12,11 +12,13 @@ import codecs
 import email.header
 import re
 
+from ticketapi import text as text_rules
+
 FALLBACKS = ("utf-8", "cp1252", "latin-1")
 # Charsets mail programs name that Python knows by another name, or that lie.
 ALIASES = {"unknown-8bit": None, "x-unknown": None, "us-ascii": "utf-8", "ascii": "utf-8"}
 WHITESPACE = re.compile(r"\s+")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def charset_name(charset: str | None) -> str | None:
@@ -66,5 +68,11 @@ def decode_header(value: str | None) -> str:
 
 
 def one_line(text: str) -> str:
-    """Whitespace runs (line folds among them) as one space; control characters dropped."""
-    return WHITESPACE.sub(" ", CONTROL.sub("", text)).strip()
+    """Whitespace and control runs (line folds among them) as one space (ticketapi/text.py)."""
+    return WHITESPACE.sub(" ", text_rules.one_line(text)).strip()
+
+
+def storable(text: str) -> str:
+    """Body text as a database stores it: NUL (which PostgreSQL refuses) and anything that
+    is not a character marked U+FFFD, so nothing goes missing unseen."""
+    return UNSTORABLE.sub("\ufffd", text)

@@ -15,7 +15,13 @@ from email.message import EmailMessage
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses
 
-from ticketapi.inbound.decoding import decode_bytes, decode_header, one_line, undo_surrogates
+from ticketapi.inbound.decoding import (
+    decode_bytes,
+    decode_header,
+    one_line,
+    storable,
+    undo_surrogates,
+)
 from ticketapi.inbound.models import MESSAGE_ID_MAX
 from ticketapi.mail import message_ids
 from ticketapi.mail.addresses import plain_address
@@ -285,4 +291,4 @@ def _payload_text(part: EmailMessage) -> str:
         charset = part.get_content_charset()
     except Exception:  # a malformed parameter is no charset
         charset = None
-    return decode_bytes(_payload_bytes(part), charset)
+    return storable(decode_bytes(_payload_bytes(part), charset))
