@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.support.processes import helpdesk
+from tests.support.processes import fresh_instance_env, helpdesk
 from tests.ticketapi.inbound.mails import mail
 
 
 @pytest.fixture
 def instance(tmp_path):
-    env = {
-        **os.environ,
-        "HELPDESK_INSTANCE_DIR": str(tmp_path / "instance"),
-        "HELPDESK_PORTAL_DIR": str(tmp_path / "portal"),
-    }
-    for name in ("HELPDESK_DATABASE_URL", "HELPDESK_SECRET_KEY", "HELPDESK_REDIS_URL"):
-        env.pop(name, None)
-    return tmp_path, env
+    return tmp_path, fresh_instance_env(tmp_path)
 
 
 def test_ingest_files_messages_into_the_demos_account_with_progress_and_a_summary(instance):
