@@ -78,6 +78,7 @@ def register_blueprints(app: APIFlask) -> None:
     from ticketapi.agent.pages import bp as agent
     from ticketapi.auth.views import bp as auth
     from ticketapi.community.views import bp as community
+    from ticketapi.inbound.views import bp as inbound
     from ticketapi.jobs.views import bp as jobs
     from ticketapi.notifications.views import bp as notifications
     from ticketapi.people.views import bp as people
@@ -100,6 +101,7 @@ def register_blueprints(app: APIFlask) -> None:
         snippets,
         tasks,
         jobs,
+        inbound,
         slas,
         notifications,
         desk_settings,

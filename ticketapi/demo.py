@@ -286,6 +286,7 @@ def load(progress: Callable[[str], None] = lambda _text: None) -> dict[str, int]
 
 def _domain_loaders():
     from ticketapi.community import demo as community
+    from ticketapi.inbound import demo as email_accounts
     from ticketapi.settings import demo as settings
     from ticketapi.slas import demo as slas
     from ticketapi.snippets import demo as snippets
@@ -297,6 +298,7 @@ def _domain_loaders():
         ("tasks", tasks.load),
         ("community records", community.load),
         ("SLAs", slas.load),
+        ("ticket email account", email_accounts.load),
     ]
 
 

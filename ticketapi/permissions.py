@@ -191,6 +191,9 @@ can_send_password_link = can_edit_people
 # Background jobs.
 can_manage_jobs = is_admin
 
+# Ticket email accounts and the inbound mail they stored (raw messages hold anything).
+can_manage_email = is_admin
+
 # The help desk's settings (the default team for submissions): agents read, admins change.
 can_view_settings = is_agent
 can_change_settings = is_admin

@@ -45,6 +45,19 @@ def wait_for(predicate, seconds: float = 30.0):
     return None
 
 
+def fresh_instance_env(folder: Path) -> dict[str, str]:
+    """The environment of a new install in `folder`: its own instance (SQLite, secret key,
+    job queue) and portal folder, whatever the test run was given."""
+    env = {
+        **os.environ,
+        "HELPDESK_INSTANCE_DIR": str(folder / "instance"),
+        "HELPDESK_PORTAL_DIR": str(folder / "portal"),
+    }
+    for name in ("HELPDESK_DATABASE_URL", "HELPDESK_SECRET_KEY", "HELPDESK_REDIS_URL"):
+        env.pop(name, None)
+    return env
+
+
 def helpdesk(env, *args) -> subprocess.CompletedProcess:
     """Run a `helpdesk` command to its end."""
     return subprocess.run(

@@ -14,6 +14,7 @@ import pytest
 from tests.support.processes import (
     HELPDESK,
     free_port,
+    fresh_instance_env,
     get,
     group_alive,
     helpdesk,
@@ -24,14 +25,7 @@ from tests.support.processes import (
 
 @pytest.fixture
 def instance(tmp_path, monkeypatch):
-    env = {
-        **os.environ,
-        "HELPDESK_INSTANCE_DIR": str(tmp_path / "instance"),
-        "HELPDESK_PORTAL_DIR": str(tmp_path / "portal"),
-    }
-    for name in ("HELPDESK_DATABASE_URL", "HELPDESK_SECRET_KEY", "HELPDESK_REDIS_URL"):
-        env.pop(name, None)
-    return tmp_path, env
+    return tmp_path, fresh_instance_env(tmp_path)
 
 
 def test_db_upgrade_creates_the_database_once(instance):

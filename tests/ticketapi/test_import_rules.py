@@ -36,6 +36,9 @@ ALLOWED: dict[str, set[str]] = {
     "snippets": {"auth", "people", "tickets"},
     "tasks": {"auth", "people", "tickets"},
     "community": {"auth", "people", "tickets"},  # tickets' sanitizing of bodies
+    # Mail in becomes tickets and replies (tickets/by_email.py), by people, acknowledged by
+    # outbound mail, parsed by a job.
+    "inbound": {"auth", "people", "tickets", "jobs", "mail"},
     "search": {"auth"},
     "portal": {"auth", "people", "tickets", "search"},
     # The agents' pages sit on every domain, as the portal's do on theirs; the error pages

@@ -49,7 +49,7 @@ RULE_TARGETS = {
     "can_create_ticket_for_user": None, "can_assign_new_ticket": None,
     "can_view_people": None, "can_edit_people": None, "can_manage_agents": None,
     "can_send_password_link": None,
-    "can_manage_jobs": None, "can_view_settings": None, "can_change_settings": None,
+    "can_manage_jobs": None, "can_manage_email": None, "can_view_settings": None, "can_change_settings": None,
     "is_that_agent": "agent", "can_view_notification_settings": "agent",
     "can_edit_notification_settings": "agent", "may_be_told_about_ticket": "ticket",
     "is_suggestion_author": "suggestion", "is_new_suggestion": "suggestion",

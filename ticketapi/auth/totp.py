@@ -11,21 +11,17 @@ bits, are shown once, stored as their SHA-256, and each works once.
 
 from __future__ import annotations
 
-import base64
 import hmac
 import re
 import secrets
 from datetime import UTC, datetime
 
 import pyotp
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from ticketapi.auth.links import digest
 from ticketapi.auth.models import AgentTotp, RecoveryCode
+from ticketapi.core.secrets import decrypt, encrypt
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
 
@@ -38,11 +34,8 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _CODE = re.compile(r"[0-9]{6}", re.ASCII)
 
 
-def _fernet() -> Fernet:
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"helpdesk agent totp secret"
-    ).derive(current_app.config["SECRET_KEY"].encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+# The key's purpose (core/secrets.py): secrets stored under it stay readable.
+SECRET_PURPOSE = b"helpdesk agent totp secret"
 
 
 def _row(agent: Agent) -> AgentTotp | None:
@@ -61,7 +54,7 @@ def begin(agent: Agent, *, now: datetime) -> str:
     if row is not None and row.confirmed_at is not None:
         raise ValueError("two-step sign-in is on already")
     secret = pyotp.random_base32()
-    encrypted = _fernet().encrypt(secret.encode()).decode()
+    encrypted = encrypt(secret, SECRET_PURPOSE)
     if row is None:
         db.session.add(AgentTotp(agent_id=agent.id, secret_encrypted=encrypted, created_at=now))
     else:
@@ -125,10 +118,7 @@ def _accept(row: AgentTotp, code: str, now: datetime) -> bool:
 
 
 def _secret(row: AgentTotp) -> str | None:
-    try:
-        return _fernet().decrypt(row.secret_encrypted.encode()).decode()
-    except InvalidToken:  # encrypted under another SECRET_KEY
-        return None
+    return decrypt(row.secret_encrypted, SECRET_PURPOSE)  # None: another SECRET_KEY
 
 
 def new_recovery_codes(agent: Agent, *, now: datetime) -> list[str]:

@@ -11,6 +11,7 @@ from flask import current_app
 
 from ticketapi.jobs.outbox import enqueue_after_commit
 from ticketapi.jobs.queue import job
+from ticketapi.mail import message_ids
 from ticketapi.mail.addresses import (
     check_extra_headers,
     check_header_value,
@@ -34,11 +35,15 @@ def queue_mail(
     html: str | None = None,
     headers: dict[str, str] | None = None,
     reply_to: str | None = None,
+    ticket_ref: str | None = None,
+    sender: str | None = None,
 ) -> str | None:
     """Send a message once the current transaction commits; return its Message-ID.
 
     Nothing talks to SMTP here: the `send_mail` job does, in a worker, after the commit (a
     rollback sends nothing). Bad addresses and header injection raise ValueError at once.
+    A mail about a ticket (`ticket_ref`) gets our signed Message-ID (mail/message_ids.py),
+    which threads the answers to it; `sender` replaces MAIL_FROM (a ticket email account).
     """
     if isinstance(to, str) or not to:
         raise ValueError("`to` must be a non-empty list of addresses.")
@@ -48,10 +53,14 @@ def queue_mail(
     reply_address = plain_address(reply_to, "Reply-To address") if reply_to else None
     if not isinstance(text, str) or not (html is None or isinstance(html, str)):
         raise ValueError("The text (and html) of a message must be strings.")
-    domain = sender_address(current_app.config["MAIL_FROM"]).domain
+    from_address = str(sender_address(sender or current_app.config["MAIL_FROM"]))
+    domain = sender_address(from_address).domain
     # Made once, here: every retry of the job sends the same Message-ID and Date, so a
     # copy that did arrive is recognisably the same message.
-    message_id = make_msgid(domain=domain)
+    if ticket_ref:
+        message_id = message_ids.new_message_id(ticket_ref, domain)
+    else:
+        message_id = make_msgid(domain=domain)
     enqueue_after_commit(
         send_mail,
         message_id=message_id,
@@ -62,6 +71,8 @@ def queue_mail(
         html=html,
         headers=extra,
         reply_to=reply_address,
+        # Only when given: jobs queued before this argument existed run as they were.
+        **({"sender": from_address} if sender else {}),
     )
     return message_id
 
@@ -84,7 +95,9 @@ def build_message(
     message["To"] = ", ".join(to)
     message["Subject"] = subject
     message["Date"] = date
-    message["Message-ID"] = message_id
+    # On its own line whatever its length: folded, it would start with a space that some
+    # mail programs keep, and then match no In-Reply-To.
+    message.set_raw("Message-ID", check_header_value("Message-ID", message_id))
     if reply_to:
         message["Reply-To"] = reply_to
     # Checked again: set_raw() below bypasses the email package's own line-break check.
@@ -127,12 +140,13 @@ def send_mail(
     html: str | None = None,
     headers: dict[str, str] | None = None,
     reply_to: str | None = None,
+    sender: str | None = None,
 ) -> None:
     """Build the message and hand it to the SMTP server, or write it to `<instance>/mail/`."""
     config = current_app.config
-    sender = sender_address(config["MAIL_FROM"])
+    from_address = sender_address(sender or config["MAIL_FROM"])
     message = build_message(
-        sender=str(sender),
+        sender=str(from_address),
         message_id=message_id,
         date=date,
         to=to,
@@ -142,5 +156,5 @@ def send_mail(
         headers=headers,
         reply_to=reply_to,
     )
-    transport = transport_for(config, helo=sender.domain)
-    transport.send(message, sender=sender.addr_spec, recipients=to)
+    transport = transport_for(config, helo=from_address.domain)
+    transport.send(message, sender=from_address.addr_spec, recipients=to)

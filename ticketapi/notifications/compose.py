@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import current_app
 
 from ticketapi import text as text_rules
+from ticketapi.mail import message_ids
 from ticketapi.mail.addresses import sender_address
 from ticketapi.tickets.models import Message, Ticket
 
@@ -88,9 +89,9 @@ def compose(ticket: Ticket, notice: Notice, reason: str) -> Mail:
 
 
 def thread_id(ticket: Ticket) -> str:
-    """A Message-ID-shaped name for the ticket's thread, in the sender's domain."""
+    """The ticket's thread root, signed (mail/message_ids.py), in the sender's domain."""
     domain = sender_address(current_app.config["MAIL_FROM"]).domain
-    return f"<ticket-{ticket.ref}@{domain}>"
+    return message_ids.thread_id(ticket.ref, domain)
 
 
 def headers(ticket: Ticket) -> dict[str, str]:

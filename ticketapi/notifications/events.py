@@ -184,4 +184,10 @@ def sla_crossed(ticket: Ticket, sla: Sla, state: str, targets: list[str], *, now
 
 def _send(ticket: Ticket, email: str, notice: compose.Notice, reason: str) -> None:
     mail = compose.compose(ticket, notice, reason)
-    queue_mail(to=[email], subject=mail.subject, text=mail.text, headers=compose.headers(ticket))
+    queue_mail(
+        to=[email],
+        subject=mail.subject,
+        text=mail.text,
+        headers=compose.headers(ticket),
+        ticket_ref=ticket.ref,
+    )

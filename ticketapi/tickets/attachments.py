@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -95,6 +97,39 @@ def store_upload(
         raise Unauthorized("Sign in to upload files.")
     quotas.check_upload(actor, now=now)  # before reading a byte
     commit()  # no transaction (no SQLite write lock) while the file arrives
+    temporary, sha, size = _receive(stream, root, max_bytes)
+
+    def check_quota() -> None:  # again: another upload may be done
+        quotas.check_upload(actor, now=now, size=size)
+
+    return _keep(
+        temporary, sha, size, root=root, check=check_quota,
+        uploader=(actor.kind, actor.id), filename=filename, content_type=content_type, now=now,
+    )  # fmt: skip
+
+
+def store_file(
+    uploader: tuple[str, int],
+    data: bytes,
+    *,
+    filename: str,
+    content_type: str,
+    root: Path,
+    max_bytes: int,
+    now: datetime,
+) -> Attachment:
+    """Store a file that is in memory already (a mail's attachment) as an upload of
+    `uploader` (kind and id), inside the caller's transaction: the size limit applies, the
+    per-user quotas do not (mail is bounded by the server's size limit)."""
+    temporary, sha, size = _receive(io.BytesIO(data), root, max_bytes)
+    return _keep(
+        temporary, sha, size, root=root, check=lambda: None,
+        uploader=uploader, filename=filename, content_type=content_type, now=now,
+    )  # fmt: skip
+
+
+def _receive(stream: BinaryIO, root: Path, max_bytes: int) -> tuple[str, str, int]:
+    """Copy the stream into a temporary file beside the store: its path, SHA-256 and size."""
     root.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     with tempfile.NamedTemporaryFile(dir=root, delete=False, prefix=".upload-") as temporary:
@@ -113,21 +148,36 @@ def store_upload(
             temporary.close()
             os.unlink(temporary.name)
             raise
+    return temporary.name, digest.hexdigest(), size
+
+
+def _keep(
+    temporary: str,
+    sha: str,
+    size: int,
+    *,
+    root: Path,
+    check: Callable[[], None],
+    uploader: tuple[str, int],
+    filename: str,
+    content_type: str,
+    now: datetime,
+) -> Attachment:
+    """Put the temporary file in place under its hash and record it."""
     try:
         if size == 0:
             raise Invalid("The file is empty.", fields={"file": "empty"})
-        sha = digest.hexdigest()
         lock_content(sha)
-        quotas.check_upload(actor, now=now, size=size)  # again: another upload may be done
+        check()
         target = storage_path(root, sha)
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temporary.name, target)
+        os.replace(temporary, target)
     except BaseException:
-        Path(temporary.name).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
     attachment = Attachment(
-        uploader_type=actor.kind,
-        uploader_id=actor.id,
+        uploader_type=uploader[0],
+        uploader_id=uploader[1],
         filename=safe_filename(filename),
         content_type=served_type(content_type),
         size=size,

@@ -13,7 +13,8 @@ ALLOWED_TAGS = {
     "li", "ol", "p", "pre", "span", "strong", "table", "tbody", "td", "th", "thead", "tr",
     "u", "ul", "img",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "td": {"colspan"}}
+# `data-src`: a remote image of a mail, which no browser loads (inbound/html_mail.py).
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "data-src"}, "td": {"colspan"}}
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 

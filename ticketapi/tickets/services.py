@@ -80,7 +80,7 @@ def open_ticket(actor: Actor, values: dict[str, Any], *, now: datetime) -> Ticke
     held = actor.is_anonymous
     # One CC a person, however often (or in whatever case) their address was given.
     copied = list(dict.fromkeys(user_by_email(email, now=now) for email in values.get("cc", [])))
-    ticket = _insert_with_unique_ref(
+    ticket = insert_with_unique_ref(
         subject=subject,
         status=next_status(None, Happening.OPENED).value,
         source=source,
@@ -152,7 +152,7 @@ INSERT_TICKET = text(
 ).bindparams(*(bindparam(name, type_=Ticket.__table__.c[name].type) for name in NEW_TICKET_COLUMNS))
 
 
-def _insert_with_unique_ref(**columns: Any) -> Ticket:
+def insert_with_unique_ref(**columns: Any) -> Ticket:
     """Insert the ticket under a new reference, drawn again if it is taken (about one draw
     in 10^7 at 100,000 tickets); return it as a Ticket of the session."""
     for _attempt in range(REF_ATTEMPTS):

@@ -8,6 +8,7 @@ from tests.support.jobs import relay
 from tests.support.mailbox import MAIL_FROM, change, open_ticket, text_of
 from tests.support.smtp import running_smtp_server
 from ticketapi.extensions import db
+from ticketapi.mail import message_ids
 from ticketapi.tickets.models import Ticket
 
 
@@ -37,13 +38,16 @@ def test_mails_about_one_ticket_thread_together(world, desk, mailbox):
         f"[#{ticket['ref']}] Assigned to you: Backups paused",
         f"[#{ticket['ref']}] New ticket for Support: Backups paused",
     ]
-    thread = f"<ticket-{ticket['ref']}@tidewater.example>"
+    thread = message_ids.thread_id(ticket["ref"], "tidewater.example")
     for mail in mails:
         assert mail["From"] == MAIL_FROM
         assert mail["Auto-Submitted"] == "auto-generated"
         assert mail["References"] == thread
         assert mail["In-Reply-To"] == thread
         assert re.fullmatch(r"<[^<>@\s]+@tidewater\.example>", mail["Message-ID"])
+        # Signed: an answer to it threads onto the ticket, and nobody can forge one.
+        assert message_ids.signed_ref(mail["Message-ID"]) == ticket["ref"]
+        assert message_ids.signed_ref(thread) == ticket["ref"]
     assert len({m["Message-ID"] for m in mails}) == 3
 
 
