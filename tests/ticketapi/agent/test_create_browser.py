@@ -51,28 +51,6 @@ def meg(world):
     return meg
 
 
-@pytest.fixture
-def page(browser):
-    """A page that fails the test on a script error, a dialog, or a failed file."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    page.on("dialog", lambda dialog: (page.problems.append(dialog.message), dialog.dismiss()))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and response.request.resource_type != "document"
-            and page.problems.append(f"{response.status} {response.url}")
-        ),
-    )
-    yield page
-    problems = page.problems
-    context.close()
-    assert problems == []
-
-
 def sign_in(page, base_url, email: str) -> None:
     page.goto(base_url + "/agent/login")
     page.get_by_label("Email address").fill(email)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
 from tests.ticketapi.agent.hostile import VECTORS
-from tests.ticketapi.agent.pages import PASSWORD, with_password
+from tests.ticketapi.agent.pages import EVERYTHING, PASSWORD, watched_page, with_password
 from ticketapi.extensions import db
 from ticketapi.people.services import agent_actor
 from ticketapi.snippets import services as snippets
@@ -21,7 +21,6 @@ from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
-EVERYTHING = ["tickets.reply", "tickets.edit", "tickets.assign", "tickets.merge"]
 
 
 @pytest.fixture
@@ -49,46 +48,6 @@ def desk(world):
     )
     db.session.commit()  # the server's requests take SQLite's write lock
     return {"dana": dana, "sam": sam, "ticket": ticket, "admin": admin}
-
-
-def watched(browser, **options):
-    """A page that records script errors, failed files and any dialog (a vector that ran)."""
-    context = browser.new_context(**options)
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    page.on(
-        "dialog",
-        lambda dialog: (page.problems.append("dialog " + dialog.message), dialog.dismiss()),
-    )
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not m.text.startswith("Failed to load resource")
-            and page.problems.append(m.text)
-        ),
-    )
-    page.on(
-        "response",
-        # 409 is the stale save's answer, which the script meets by sending the form itself.
-        lambda r: (
-            r.status >= 400
-            and r.status != 409
-            and r.request.resource_type != "document"
-            and page.problems.append(f"{r.status} {r.request.resource_type} {r.url}")
-        ),
-    )
-    return context, page
-
-
-@pytest.fixture
-def page(browser):
-    context, page = watched(browser)
-    yield page
-    problems = page.problems
-    context.close()
-    assert problems == []
 
 
 def sign_in(page, base_url, email: str, then: str) -> None:
@@ -144,8 +103,8 @@ def current(desk) -> tuple[str, int]:
 
 
 def test_two_agents_see_each_other_and_a_stale_save_shows_the_choice(browser, base_url, desk):
-    dana_context, dana = watched(browser)
-    sam_context, sam = watched(browser)
+    dana_context, dana = watched_page(browser)
+    sam_context, sam = watched_page(browser)
     try:
         sign_in(dana, base_url, desk["dana"].row.email, ticket_path(desk))
         sign_in(sam, base_url, desk["sam"].row.email, ticket_path(desk))
