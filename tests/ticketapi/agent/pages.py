@@ -160,6 +160,14 @@ def watched_page(browser, **options):
     return context, page
 
 
+def press_to_open(page, key: str) -> None:
+    """Press a key that opens another page (j, k, Enter), once this page has loaded, and
+    wait for the next to load: a key pressed sooner would reach no listener."""
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 def browser_sign_in(page, base_url, email: str, password: str = PASSWORD) -> None:
     """Sign in through the login page in Chromium (from the start page's redirect)."""
     page.goto(base_url + "/agent/")

@@ -20,6 +20,7 @@ from tests.ticketapi.agent.pages import (
     EVERYTHING,
     PASSWORD,
     code_now,
+    press_to_open,
     turn_on_totp,
     watched_page,
     with_password,
@@ -114,12 +115,14 @@ def day(page, sam, base_url, desk) -> None:
 
     # Triage Unassigned with the keyboard: j, j, k, Enter opens the first; a takes it.
     page.locator(".sidebar").get_by_role("link", name=re.compile("^Unassigned")).click()
+    page.wait_for_url("**/agent/?queue=unassigned")  # loaded: its keys are listening
     links = page.locator(".ticket-list .ticket-link")
     expect(links).to_have_count(3)
     for key, subject in (("j", printer), ("j", vpn), ("k", printer)):
-        page.keyboard.press(key)
+        press_to_open(page, key)
         expect(page.locator("#detail-title")).to_have_text(subject)
-    page.keyboard.press("Enter")
+        expect(page.locator('.ticket-link[aria-current="true"]')).to_be_focused()
+    press_to_open(page, "Enter")
     expect(title).to_have_text(printer)
     page.keyboard.press("a")
     expect(page.locator("form.properties .saved")).to_have_text("Saved.")
@@ -139,6 +142,7 @@ def day(page, sam, base_url, desk) -> None:
     expect(last).to_contain_text("Hello Ann,")
 
     # A note (n), told apart from the reply.
+    page.wait_for_load_state("load")  # the page after sending: its keys are listening
     page.locator("#ticket-title").click()
     page.keyboard.press("n")
     page.keyboard.type("Toner is fine; the fuser is gone.")
@@ -180,10 +184,10 @@ def day(page, sam, base_url, desk) -> None:
 
     # j: the next ticket of Unassigned (the printer left it when Dana took it).
     page.locator("#ticket-title").click()
-    page.keyboard.press("j")
+    press_to_open(page, "j")
     expect(title).to_have_text(vpn)
     vpn_ref = page.locator(".detail-ref").inner_text().split(" ")[0]
-    page.keyboard.press("j")
+    press_to_open(page, "j")
     expect(title).to_have_text(vpn_again)
 
     # Merge the duplicate into the first: its message moves there.

@@ -11,7 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
-from tests.ticketapi.agent.pages import browser_sign_in, ticket_id_of, with_password
+from tests.ticketapi.agent.pages import (
+    browser_sign_in,
+    press_to_open,
+    ticket_id_of,
+    with_password,
+)
 from ticketapi.extensions import db
 from ticketapi.people.services import agent_actor
 from ticketapi.tickets import services as tickets
@@ -123,20 +128,20 @@ def test_j_and_k_on_the_ticket_page_follow_the_queue_it_was_opened_from(page, ba
     subjects = links.locator(".ticket-subject").all_inner_texts()
     page.keyboard.press("j")
     assert_selected(page, links, 0)
-    page.keyboard.press("Enter")  # the selected row's link opens the ticket
+    press_to_open(page, "Enter")  # the selected row's link opens the ticket
     title = page.locator("#ticket-title")
     expect(title).to_have_text(subjects[0])
     trail = page.get_by_role("navigation", name="Tickets of Unassigned")
     expect(trail.get_by_role("link", name="Previous ticket")).to_have_count(0)
     first_url = page.url
     page.keyboard.press("k")  # nothing before the first
-    page.keyboard.press("j")
+    press_to_open(page, "j")
     expect(title).to_have_text(subjects[1])
-    page.keyboard.press("j")
+    press_to_open(page, "j")
     expect(title).to_have_text(subjects[2])
     expect(trail).to_contain_text("The last ticket of the list")
     page.keyboard.press("j")  # nothing after the last
-    page.keyboard.press("k")
+    press_to_open(page, "k")
     expect(title).to_have_text(subjects[1])
 
     # Typing in the reply box, j and k are letters.
@@ -152,7 +157,7 @@ def test_j_and_k_on_the_ticket_page_follow_the_queue_it_was_opened_from(page, ba
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".agent-notice")).to_contain_text("Your note is added.")
     page.locator("#ticket-title").click()
-    page.keyboard.press("k")
+    press_to_open(page, "k")
     expect(title).to_have_text(subjects[0])
     assert ticket_id_of(page.url) == ticket_id_of(first_url) and "at=0" in page.url
 
@@ -163,7 +168,7 @@ def test_j_and_k_on_the_ticket_page_follow_the_queue_it_was_opened_from(page, ba
     page.reload()
     expect(trail).to_be_visible()
     expect(trail.get_by_role("link", name="Previous ticket")).to_have_count(0)
-    page.keyboard.press("j")
+    press_to_open(page, "j")
     expect(title).to_have_text(subjects[1])
     expect(trail.get_by_role("link", name="Previous ticket")).to_have_count(0)
     page.get_by_role("link", name="Back to Unassigned").click()

@@ -14,38 +14,25 @@ from tests.ticketapi.agent.pages import EVERYTHING, PASSWORD, watched_page, with
 from ticketapi.extensions import db
 from ticketapi.people.services import agent_actor
 from ticketapi.snippets import services as snippets
-from ticketapi.tickets import conversation
-from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def desk(world):
-    team = world.team("Support")
-    dana = with_password(world.agent("Dana Reyes", permissions=EVERYTHING, teams=[team]))
+def desk(world, ticket_desk):
+    """conftest's ticket_desk, with Sam of the same team and Dana's Greeting snippet."""
+    team, dana = ticket_desk["team"], ticket_desk["dana"]
     sam = with_password(world.agent("Sam Ortiz", permissions=EVERYTHING, teams=[team]))
-    admin = agent_actor(world.admin().row)
-    ann = world.user("Ann Lee", email="ann@acme.example", organization=world.organization("Acme"))
-    ticket = tickets.open_ticket(
-        admin,
-        {"user_id": ann.id, "subject": "Printer on fire", "message": "It stopped working."},
-        now=world.now,
-    )
-    db.session.flush()
-    conversation.post_message(admin, ticket.id, body="Checking the logs.", note=True, now=world.now)
     snippets.create_snippet(
         agent_actor(dana.row),
-        {
-            "title": "Greeting",
-            "body": "Hello {{ user.first_name }},\n\nthanks for writing.",
-            "shared": False,
-        },
+        {"title": "Greeting", "body": "Hello {{ user.first_name }},\n\nthanks for writing."},
         now=world.now,
     )
+    # Loaded now, in this transaction: read later, it would take SQLite's write lock.
+    db.session.refresh(ticket_desk["ticket"])
     db.session.commit()  # the server's requests take SQLite's write lock
-    return {"dana": dana, "sam": sam, "ticket": ticket, "admin": admin}
+    return {**ticket_desk, "sam": sam}
 
 
 def sign_in(page, base_url, email: str, then: str) -> None:
@@ -106,9 +93,9 @@ def test_two_agents_see_each_other_and_a_stale_save_shows_the_choice(browser, ba
     try:
         sign_in(dana, base_url, desk["dana"].row.email, ticket_path(desk))
         sign_in(sam, base_url, desk["sam"].row.email, ticket_path(desk))
-        sam.locator(".presence", has_text="Dana Reyes is viewing").wait_for(timeout=15_000)
+        sam.locator(".presence", has_text="Dana is viewing").wait_for(timeout=15_000)
         dana.get_by_label("Message (Markdown)").click()
-        sam.locator(".presence", has_text="Dana Reyes is replying").wait_for(timeout=15_000)
+        sam.locator(".presence", has_text="Dana is replying").wait_for(timeout=15_000)
         # Dana saves first, without leaving the page.
         dana.get_by_label("Urgency (1 to 10)").fill("9")
         dana.get_by_role("button", name="Save properties").click()
@@ -119,7 +106,7 @@ def test_two_agents_see_each_other_and_a_stale_save_shows_the_choice(browser, ba
         sam.get_by_role("button", name="Save properties").click()
         choice = sam.locator(".stale-choice")
         choice.wait_for()
-        assert "Dana Reyes · Urgency: 5 → 9" in choice.locator(".changes-theirs").inner_text()
+        assert "Dana · Urgency: 5 → 9" in choice.locator(".changes-theirs").inner_text()
         assert choice.locator(".changes-mine").inner_text() == "Status: Pending"
         assert current(desk)[0] == "awaiting_agent"
         sam.get_by_role("button", name="Apply mine anyway").click()
