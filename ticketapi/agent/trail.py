@@ -113,10 +113,8 @@ class Trail:
         before, after = self.at - 1, self.at + 1
         if listed.get(self.at) != ticket_id:
             after = self.at  # it left the list, or moved: its follower stands where it stood
-        if listed.get(before) == ticket_id:
+        if listed.get(before) == ticket_id:  # it moved up one: the one before it now
             before -= 1
-        if listed.get(after) == ticket_id:
-            after += 1
         return self._step(listed, before), self._step(listed, after)
 
     @staticmethod

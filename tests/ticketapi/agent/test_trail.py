@@ -153,3 +153,17 @@ def test_the_neighbours_are_those_the_agent_may_see(world, queue):
     # Billing's ticket lies between B and C by age; Dana's list never had it.
     href = opened(world, f"{OLDEST}&ticket={queue['tickets']['B'].id}")
     assert trail(world, href)["Next ticket →"] == "C"
+
+
+def test_a_ticket_that_moved_up_one_keeps_its_true_neighbours(world, queue):
+    made = queue["tickets"]
+    listed = "/agent/?queue=unassigned&sort=urgency"  # then the newest first: E D C B A
+    href = opened(world, f"{listed}&ticket={made['C'].id}")
+    assert "at=2" in href
+    lower = made["D"]
+    tickets.update_ticket(
+        queue["admin"], lower.id, {"urgency": 4}, version=lower.version, now=utcnow()
+    )
+    db.session.commit()  # now E C B A D: C moved up one
+    links = trail(world, href)
+    assert links["← Previous ticket"] == "E" and links["Next ticket →"] == "B"
