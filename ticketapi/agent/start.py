@@ -19,7 +19,6 @@ from ticketapi.agent.shell import page
 from ticketapi.core.transactions import commit
 from ticketapi.errors import NotFound
 from ticketapi.extensions import db
-from ticketapi.pagination import paginate
 from ticketapi.people.models import Agent, Organization, Team, User
 from ticketapi.tickets import conversation, queries
 from ticketapi.tickets import services as tickets
@@ -50,14 +49,20 @@ def home():
     if sort not in SORTS:
         sort = "sla" if chosen.open_only else "newest"
     page_number = _page_number(request.args.get("page"))
-    query = queries.tickets_query(actor, {**chosen.filters, "order": SORTS[sort][1]}).options(
-        joinedload(Ticket.user).options(lazyload(User.usergroups)),
-        joinedload(Ticket.organization).options(lazyload(Organization.domains)),
-        joinedload(Ticket.agent).options(lazyload(Agent.teams)),
-        joinedload(Ticket.team),
-    )
     # Counted as the sidebar counts, up to the cap, but never short of the page asked for.
-    listed = paginate(query, page_number, PER_PAGE, max(count_cap(), page_number * PER_PAGE))
+    listed = queries.tickets_page(
+        actor,
+        {**chosen.filters, "order": SORTS[sort][1]},
+        page_number,
+        PER_PAGE,
+        max(count_cap(), page_number * PER_PAGE),
+        options=(
+            joinedload(Ticket.user).options(lazyload(User.usergroups)),
+            joinedload(Ticket.organization).options(lazyload(Organization.domains)),
+            joinedload(Ticket.agent).options(lazyload(Agent.teams)),
+            joinedload(Ticket.team),
+        ),
+    )
     now = utcnow()
     selected, messages, missing = _selected(actor, request.args.get("ticket"))
     here = {"queue": chosen.key}
