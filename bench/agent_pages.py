@@ -283,10 +283,10 @@ def explain(app, agent_id: int) -> None:
         listed = [queries.tickets_query(actor, q.filters, loads=False) for q in queues]
         columns = [capped_count(query, count_cap()) for query in listed]
         emit_plan(f"the sidebar's counts, agent {agent_id}", select(*columns))
-        for part, query in enumerate(
-            queries.tickets_parts(actor, {**queues[0].filters, "order": "sla_due_at"}, loads=False)
-        ):
-            emit_plan(f"My tickets, part {part + 1}, agent {agent_id}", query.limit(25))
+        filters = {**queues[0].filters, "order": "sla_due_at"}  # My tickets, as it opens
+        for number, part in enumerate(queries.tickets_parts(actor, filters), start=1):
+            for name, query in (("sorted", part.sorted), ("walked", part.walked)):
+                emit_plan(f"My tickets, part {number} {name}, agent {agent_id}", query.limit(25))
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""What reading tickets asks of the database: what every ticket loads with it, and the list.
+"""What reading tickets asks of the database: what every ticket loads with it, the list, and
+a page of it (its ids first; a long list whose order comes in parts, read from them).
 
 Other domains add filters, orders and what to load (tickets/contributions.py); the SLAs'
 are `?sla_state=`, `?order=sla_due_at` and the clocks.
