@@ -134,7 +134,7 @@ def _selected(actor, value: str | None) -> tuple[Ticket | None, list[Message], s
         ticket = tickets.get_ticket(actor, int(value))
     except NotFound:
         return None, [], f"There is no ticket {int(value)} that you may see."
-    query = conversation.messages_query(actor, ticket.id)
+    query = conversation.messages_of(actor, ticket)
     latest = query.order_by(None).order_by(Message.created_at.desc(), Message.id.desc())
     messages = list(db.session.scalars(latest.limit(PREVIEW_MESSAGES)))
     return ticket, messages[::-1], None
