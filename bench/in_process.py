@@ -53,8 +53,12 @@ def timed(call) -> float:
     return elapsed
 
 
-def take_turns(calls: list[Callable], requests: int) -> list[list[float]]:
-    """ms of each call, `requests` times, each warmed once and all taking turns.
+def take_turns(
+    calls: list[Callable], requests: int, cpu: list[list[float]] | None = None
+) -> list[list[float]]:
+    """ms of each call, `requests` times, each warmed once and all taking turns; `cpu`, when
+    given, gets each call's CPU ms in this process (on SQLite the database's work too: the
+    figure a loaded machine disturbs least).
 
     After the warm-up the heap is frozen (gc.freeze) as ticketapi/server.py freezes it
     before its workers fork, so a full collection does not walk the app's start-up objects
@@ -64,9 +68,13 @@ def take_turns(calls: list[Callable], requests: int) -> list[list[float]]:
     gc.collect()
     gc.freeze()
     times: list[list[float]] = [[] for _ in calls]
+    used = cpu if cpu is not None else []
+    used.extend([] for _ in calls)
     for _ in range(requests):
-        for spent, call in zip(times, calls, strict=True):
+        for spent, cpu_spent, call in zip(times, used, calls, strict=True):
+            started = time.process_time()
             spent.append(timed(call))
+            cpu_spent.append((time.process_time() - started) * 1000)
     return times
 
 
