@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Join
+from sqlalchemy import Boolean, Join, Select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.functions import FunctionElement
 
 
@@ -55,3 +57,31 @@ def _join(element, compiler, **kw) -> str:
 def _cross_join(element, compiler, **kw) -> str:
     # The left side is one table, so the first JOIN is this one.
     return compiler.visit_join(element, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+class among(BinaryExpression):
+    """`column IN (ids)` for a short list of ids a subquery reads: each listed row looked up.
+
+    SQLite reads the list once and looks each row up by it (LIST SUBQUERY). PostgreSQL plans
+    `IN (subquery)` as a join and, when the rest of the WHERE is an OR it cannot estimate
+    (the visibility rule), hashes every ticket the other conditions select; given the ids
+    as an array, `= ANY(ARRAY(subquery))`, it looks each one up in the primary key instead
+    (docs/performance.md, "Agent pages").
+    """
+
+    inherit_cache = True
+
+    def __init__(self, column, ids: Select) -> None:
+        # A comparison, as `column.in_(ids)` is: SQLite would add "= 1" to a function.
+        super().__init__(column, ids.scalar_subquery(), operators.in_op, type_=Boolean())
+
+
+@compiles(among)
+def _in(element, compiler, **kw) -> str:
+    return compiler.visit_binary(element, **kw)
+
+
+@compiles(among, "postgresql")
+def _any_array(element, compiler, **kw) -> str:
+    column = compiler.process(element.left, **kw)
+    return f"{column} = ANY(ARRAY{compiler.process(element.right, **kw)})"

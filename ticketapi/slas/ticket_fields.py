@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ticketapi.schemas import Schema, timestamp_field
 from ticketapi.slas.clock import STATES
 from ticketapi.slas.models import TicketSla, TicketSlaDue
-from ticketapi.sqlhints import left_first
+from ticketapi.sqlhints import among, left_first
 from ticketapi.tickets.contributions import Contribution, ListFilter, ListOrder, OrderPart
 from ticketapi.tickets.models import Ticket
 
@@ -64,9 +64,9 @@ def sla_states(ticket: Ticket) -> list:
 def in_state(state: str | list[str]):
     # One state (the API's filter) or several (the agents' "SLA at risk": warning, failed).
     states = [state] if isinstance(state, str) else list(state)
-    # IN, not EXISTS: the clocks in those states are found from their index and their
+    # A list, not EXISTS: the clocks in those states are found from their index and their
     # tickets looked up, where EXISTS would test every ticket of the queue for a clock.
-    return Ticket.id.in_(select(TicketSla.ticket_id).where(TicketSla.state.in_(states)))
+    return among(Ticket.id, select(TicketSla.ticket_id).where(TicketSla.state.in_(states)))
 
 
 def most_pressing_first(query: Select) -> Select:

@@ -18,7 +18,7 @@ from ticketapi.extensions import db
 from ticketapi.pagination import LONG_PART, Page, Part, count_rows, rows_in_parts
 from ticketapi.people.models import Agent, User
 from ticketapi.permissions import Actor
-from ticketapi.sqlhints import checked_per_row
+from ticketapi.sqlhints import among, checked_per_row
 from ticketapi.tickets import contributions, search_query
 from ticketapi.tickets.models import Ticket, TicketLabel, ticket_cc, ticket_followers
 
@@ -130,11 +130,12 @@ def _filtered(actor: Actor, filters: dict[str, Any]) -> tuple[Select, Any]:
     if filters.get("following") == "me":
         if not actor.is_agent:
             raise Invalid("following=me is for agents.", fields={"following": "agents only"})
-        # IN, not EXISTS: the agent's follows are read once and their tickets looked up,
+        # A list, not EXISTS: the agent's follows are read once and their tickets looked up,
         # where EXISTS would test every ticket of the queue (all open ones) for a follow.
         query = query.where(
-            Ticket.id.in_(
-                select(ticket_followers.c.ticket_id).where(ticket_followers.c.agent_id == actor.id)
+            among(
+                Ticket.id,
+                select(ticket_followers.c.ticket_id).where(ticket_followers.c.agent_id == actor.id),
             )
         )
     if label := filters.get("label"):
