@@ -1,4 +1,4 @@
-"""Hints for SQLite's query planner, rendered as plain SQL on other databases."""
+"""Hints for the query planners: SQLite's (plain SQL elsewhere) and one of PostgreSQL's."""
 
 from __future__ import annotations
 
