@@ -21,9 +21,8 @@ from ticketapi.agent.trail import PER_PAGE, SORTS, listing
 from ticketapi.core.transactions import commit
 from ticketapi.errors import NotFound
 from ticketapi.extensions import db
-from ticketapi.pagination import paginate
 from ticketapi.people.models import Agent, Organization, Team, User
-from ticketapi.tickets import conversation
+from ticketapi.tickets import conversation, queries
 from ticketapi.tickets import services as tickets
 from ticketapi.tickets.models import Message, Ticket
 from ticketapi.tickets.status import STATUSES
@@ -41,14 +40,20 @@ def home():
     queues = queues_for(current_user.account)
     chosen = listing(queues, request.args)
     page_number = _page_number(request.args.get("page"))
-    query = chosen.query(actor).options(
-        joinedload(Ticket.user).options(lazyload(User.usergroups)),
-        joinedload(Ticket.organization).options(lazyload(Organization.domains)),
-        joinedload(Ticket.agent).options(lazyload(Agent.teams)),
-        joinedload(Ticket.team),
-    )
     # Counted as the sidebar counts, up to the cap, but never short of the page asked for.
-    listed = paginate(query, page_number, PER_PAGE, max(count_cap(), page_number * PER_PAGE))
+    listed = queries.tickets_page(
+        actor,
+        chosen.filters,
+        page_number,
+        PER_PAGE,
+        max(count_cap(), page_number * PER_PAGE),
+        options=(
+            joinedload(Ticket.user).options(lazyload(User.usergroups)),
+            joinedload(Ticket.organization).options(lazyload(Organization.domains)),
+            joinedload(Ticket.agent).options(lazyload(Agent.teams)),
+            joinedload(Ticket.team),
+        ),
+    )
     now = utcnow()
     selected, messages, missing = _selected(actor, request.args.get("ticket"))
     # The selected ticket's place in the list: its page carries it, for j/k there (trail.py).
@@ -111,7 +116,7 @@ def _selected(actor, value: str | None) -> tuple[Ticket | None, list[Message], s
         ticket = tickets.get_ticket(actor, int(value))
     except NotFound:
         return None, [], f"There is no ticket {int(value)} that you may see."
-    query = conversation.messages_query(actor, ticket.id)
+    query = conversation.messages_of(actor, ticket)
     latest = query.order_by(None).order_by(Message.created_at.desc(), Message.id.desc())
     messages = list(db.session.scalars(latest.limit(PREVIEW_MESSAGES)))
     return ticket, messages[::-1], None

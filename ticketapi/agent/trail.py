@@ -20,14 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import redirect, request, url_for
-from sqlalchemy import Select
 
 from ticketapi.agent import filters
 from ticketapi.agent.queues import Queue
-from ticketapi.extensions import db
 from ticketapi.permissions import Actor
 from ticketapi.tickets import queries
-from ticketapi.tickets.models import Ticket
 
 PER_PAGE = 25
 AT_MAX = 100_000 * PER_PAGE  # the start page's last page
@@ -50,9 +47,10 @@ class Listing:
     here: dict[str, Any]  # the query fields naming it: queue, a filter's fields, a sort chosen
     problems: dict[str, str]  # a typed filter's fields that could not be read
 
-    def query(self, actor: Actor, *, loads: bool = True) -> Select:
-        order = SORTS[self.sort][1]
-        return queries.tickets_query(actor, {**self.queue.filters, "order": order}, loads=loads)
+    @property
+    def filters(self) -> dict[str, Any]:
+        """The list service's filters for this list, its order included."""
+        return {**self.queue.filters, "order": SORTS[self.sort][1]}
 
 
 def listing(queues: list[Queue], args: Mapping[str, Any]) -> Listing:
@@ -107,8 +105,7 @@ class Trail:
     def neighbours(self, actor: Actor, ticket_id: int) -> tuple[Step | None, Step | None]:
         """The previous and the next ticket of the list as it is now, around the ticket."""
         first = max(0, self.at - 2)
-        ids = self.listing.query(actor, loads=False).with_only_columns(Ticket.id)
-        found = db.session.scalars(ids.offset(first).limit(self.at + 2 - first))
+        found = queries.ticket_ids(actor, self.listing.filters, first, self.at + 2 - first)
         listed = {first + n: listed_id for n, listed_id in enumerate(found)}
         before, after = self.at - 1, self.at + 1
         if listed.get(self.at) != ticket_id:
