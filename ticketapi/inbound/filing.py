@@ -19,7 +19,7 @@ from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError
 from ticketapi.extensions import db
 from ticketapi.inbound import content as contents
-from ticketapi.inbound import store
+from ticketapi.inbound import replies, store
 from ticketapi.inbound.accounts import our_addresses
 from ticketapi.inbound.acknowledge import acknowledge
 from ticketapi.inbound.loops import AUTO_REPLY, BOUNCE, Kind, bounce_details, classify
@@ -150,8 +150,11 @@ def _auto_reply(row: InboundMessage, thread: Thread, kind: Kind, *, now: datetim
 
 def _reply(row, mail: ParsedMail, thread: Thread, kind: Kind, user, agent, *, now) -> Outcome:
     ticket = by_email.followed(thread.ticket)
+    account: EmailAccount | None = row.account
+    note = False
     if agent is not None and agent.active:
         author, uploader = agent_actor(agent), ("agent", agent.id)
+        note = account is not None and account.agent_mail_as == "note"
     else:
         user = user or user_for_address(mail.sender, name=mail.sender_name, now=now)
         if not is_on_ticket(ticket, user, None):
@@ -171,14 +174,19 @@ def _reply(row, mail: ParsedMail, thread: Thread, kind: Kind, user, agent, *, no
     shown = contents.content_of(mail, inline, left_out)
     _keep_original(row, shown)
     message = by_email.reply_by_email(
-        author, ticket, body=shown.text, html=shown.html, attachments=attachments, now=now
-    )
+        author, ticket, body=shown.text, html=shown.html, attachments=attachments, now=now,
+        note=note,
+    )  # fmt: skip
     if author.is_user:
-        _add_recipients(ticket, mail, row.account, now=now)
+        _add_recipients(ticket, mail, account, now=now)
+    elif not note:
+        # Mailed on to the ticket's people the agent's own mail did not reach.
+        replies.mail_on(ticket, message, reached=[mail.sender, *mail.to, *mail.cc])
     who = f"agent {agent.name}" if author.is_agent else author.name
+    what = "An internal note" if note else "A reply"
     return Outcome(
         store.FILED,
-        f"A reply by {who} on ticket {ticket.ref}, threaded by {thread.how}.",
+        f"{what} by {who} on ticket {ticket.ref}, threaded by {thread.how}.",
         ticket.id,
         message.id,
     )
