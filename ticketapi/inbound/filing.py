@@ -50,8 +50,14 @@ def parse_message(inbound_id: int) -> None:
     file_stored(inbound_id, now=utcnow())
 
 
-def file_stored(inbound_id: int, *, now: datetime) -> str | None:
-    """File the message if it is still `received`; its state afterwards (None: no such row)."""
+def file_stored(
+    inbound_id: int, *, now: datetime, by_hand: Thread | None = None, by: str | None = None
+) -> str | None:
+    """File the message if it is still `received`; its state afterwards (None: no such row).
+
+    `by_hand` is the thread an admin chose (a ticket, or none for a new one) instead of
+    what the headers say; `by` names them in the reason.
+    """
     claimed = db.session.execute(
         update(InboundMessage)
         .where(InboundMessage.id == inbound_id, InboundMessage.state == store.RECEIVED)
@@ -64,7 +70,7 @@ def file_stored(inbound_id: int, *, now: datetime) -> str | None:
         return row.state if row is not None else None
     try:
         with db.session.begin_nested():
-            outcome = _file(row, now=now)
+            outcome = _file(row, now=now, by_hand=by_hand)
     except (DomainError, Unreadable) as exc:
         outcome = Outcome(store.QUARANTINED, f"Not filed: {exc}")
     except Exception as exc:
@@ -72,6 +78,8 @@ def file_stored(inbound_id: int, *, now: datetime) -> str | None:
         outcome = Outcome(
             store.QUARANTINED, f"Not filed, an error of ours: {type(exc).__name__}: {exc}"
         )
+    if by is not None:
+        outcome.reason = f"By hand ({by}): {outcome.reason}"
     if row.state == store.RECEIVED:  # a duplicate found in the filing is decided already
         row.state, row.reason = outcome.state, outcome.reason[:2000]
         row.ticket_id, row.ticket_message_id = outcome.ticket_id, outcome.ticket_message_id
@@ -81,7 +89,7 @@ def file_stored(inbound_id: int, *, now: datetime) -> str | None:
     return row.state
 
 
-def _file(row: InboundMessage, *, now: datetime) -> Outcome:
+def _file(row: InboundMessage, *, now: datetime, by_hand: Thread | None = None) -> Outcome:
     try:
         raw = store.read_raw(row)
     except OSError as exc:
@@ -105,7 +113,7 @@ def _file(row: InboundMessage, *, now: datetime) -> Outcome:
         return _bounce(row, mail, kind, now=now)
     user = find_user(mail.sender)
     agent = db.session.scalar(select(Agent).where(Agent.email == mail.sender))
-    thread = find_thread(mail, user, agent)
+    thread = by_hand if by_hand is not None else find_thread(mail, user, agent)
     if kind.kind == AUTO_REPLY:
         return _auto_reply(row, thread, kind, now=now)
     if thread.ticket is not None:
