@@ -46,7 +46,7 @@ SAY = {
     "imap_folder": "Give the folder's name, or leave it empty for INBOX.",
 }
 AGENT_MAIL_CHOICES = [
-    ("reply", "Their public reply, mailed on to the user"),
+    ("reply", "Their reply (mailed on)"),
     ("note", "An internal note"),
 ]
 assert [value for value, _label in AGENT_MAIL_CHOICES] == list(AGENT_MAIL_AS)

@@ -50,7 +50,7 @@ def shown(actor: Actor, inbound_id: int) -> tuple[InboundMessage, Shown]:
     except Unreadable as exc:
         return row, Shown(text=row.full_text, html=row.full_html, problem=f"Unreadable: {exc}")
     headers = [
-        (name.title(), _cut(one_line(value)))
+        (name.title().replace("-Id", "-ID"), _cut(one_line(value)))
         for name in SHOWN_HEADERS
         for value in mail.headers.get(name, [])[:VALUES_MAX]
     ]
