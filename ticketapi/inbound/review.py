@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ticketapi.errors import Conflict, Invalid
+from ticketapi.errors import Invalid
 from ticketapi.extensions import db
 from ticketapi.inbound import filing, store
 from ticketapi.inbound.content import content_of
 from ticketapi.inbound.decoding import one_line
 from ticketapi.inbound.models import InboundMessage
 from ticketapi.inbound.parsing import Unreadable, parse
-from ticketapi.inbound.services import get_inbound
+from ticketapi.inbound.services import get_inbound, quarantined
 from ticketapi.inbound.threads import Thread, ticket_by_ref
 from ticketapi.permissions import Actor
 
@@ -68,14 +68,7 @@ def file_by_hand(
     Filed at once, as the job files (its own savepoint and commit): what fails leaves it
     quarantined again with the new reason.
     """
-    row = db.session.get(
-        InboundMessage, get_inbound(actor, inbound_id).id, with_for_update=True,
-        populate_existing=True,
-    )  # fmt: skip
-    if row.state != store.QUARANTINED:
-        raise Conflict(
-            f"Inbound message {inbound_id} is {row.state}: only a quarantined one is filed by hand."
-        )
+    row = quarantined(actor, inbound_id, "filed by hand")
     thread = Thread(how="an admin's choice")
     if ticket_ref is not None:
         ref = ticket_ref.strip().lstrip("#").upper()
