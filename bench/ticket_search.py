@@ -23,10 +23,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from functools import partial
 from pathlib import Path
@@ -34,7 +32,8 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.api_seed import ORGANIZATIONS, USERS, emit, seed  # noqa: E402
+from bench.api_seed import ORGANIZATIONS, USERS, emit  # noqa: E402
+from bench.in_process import percentile, seeded_app, timed  # noqa: E402
 
 # (label, q, extra query string)
 SEARCHES = (
@@ -50,20 +49,6 @@ SEARCHES = (
     ("a sixth, newest first", "crash", "&order=-created_at"),
     ("exact ref", "{ref}", ""),
 )
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def timed(call) -> float:
-    started = time.perf_counter()
-    response = call()
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code >= 400:
-        raise SystemExit(f"{response.status_code}: {response.get_data(as_text=True)[:300]}")
-    return elapsed
 
 
 def measure_searches(client, tokens: dict[str, str], ref: str, requests: int) -> list[tuple]:
@@ -153,27 +138,6 @@ def index_size(app) -> str:
         return f"{(size or 0) / 2**20:.0f} MiB"
 
 
-def prepare_postgresql(app) -> None:
-    """Continue the sequences after the seed's explicit ids, and gather the planner's
-    statistics, as autovacuum would on a live server (without them it guesses badly)."""
-    from sqlalchemy import text
-
-    from ticketapi.extensions import db
-
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
-                db.session.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
-                    )
-                )
-        db.session.commit()
-    with app.app_context(), db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
@@ -183,34 +147,12 @@ def main() -> None:
     parser.add_argument("--database-url", help="postgresql+psycopg://… (emptied first)")
     args = parser.parse_args()
 
-    instance = Path(tempfile.mkdtemp(prefix="bench-search-"))
-    url = args.database_url or f"sqlite:///{instance / 'helpdesk.db'}"
-    os.environ.update(
-        {
-            "HELPDESK_INSTANCE_DIR": str(instance),
-            "HELPDESK_DATABASE_URL": url,
-            "HELPDESK_RATELIMIT": "off",
-            "HELPDESK_SECRET_KEY": "bench-secret-key-not-for-production",
-        }
-    )
     rng = random.Random(20261127)
-    try:
-        from ticketapi import create_app
+    with seeded_app(args, "bench-search-", rng) as (app, engine, seeded, _):
         from ticketapi.extensions import db
-
-        app = create_app()
-        engine = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
-        if engine == "PostgreSQL":
-            with app.app_context():
-                db.drop_all()
-        emit(f"Seeding {args.tickets:,} tickets ({engine}) ...")
-        seeded = seed(app, args.tickets, rng)
-        if engine == "PostgreSQL":
-            prepare_postgresql(app)
-        emit(f"Seeded in {seeded.seconds:.1f} s; search index {index_size(app)}")
-
         from ticketapi.tickets.models import Ticket
 
+        emit(f"Search index {index_size(app)}")
         with app.app_context():
             ref = db.session.get(Ticket, 4242).ref
         client = app.test_client()
@@ -222,8 +164,6 @@ def main() -> None:
             client, seeded.queue_token, args.tickets, args.rounds, args.per_round, rng
         )
         report(engine, args, searches, writes)
-    finally:
-        shutil.rmtree(instance, ignore_errors=True)
 
 
 def report(engine: str, args, searches: list[tuple], writes: dict) -> None:

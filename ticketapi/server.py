@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
@@ -45,6 +47,11 @@ def forget_inherited_connections(app: Flask) -> None:
 
 def run(app: Flask, *, host: str, port: int, workers: int, threads: int) -> int:
     close_connections(app)
+    # What start-up built (routes, schemas, templates, mappers) lives as long as the process:
+    # frozen, the garbage collector never walks it again. Otherwise a full collection every
+    # few dozen requests walks all of it, a pause of tens of ms in the request that happens
+    # to trigger it (docs/performance.md, "Agent pages"). Forked workers inherit the freeze.
+    gc.freeze()
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

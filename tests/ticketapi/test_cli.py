@@ -22,6 +22,9 @@ from tests.support.processes import (
     wait_for,
 )
 
+# Its processes run on an instance of their own: the same whatever engine the suite runs on.
+pytestmark = pytest.mark.own_database
+
 
 @pytest.fixture
 def instance(tmp_path, monkeypatch):

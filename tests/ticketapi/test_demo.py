@@ -21,6 +21,9 @@ import pytest
 from helpdesk import ENGINE_ROOT
 from tests.support.processes import free_port, group_alive, wait_for
 
+# Its processes run on an instance of their own: the same whatever engine the suite runs on.
+pytestmark = pytest.mark.own_database
+
 HELPDESK = Path(sys.executable).parent / "helpdesk"
 
 

@@ -117,6 +117,7 @@ print(json.dumps({"allowed": sum(hits), "counts": counts}))
 """
 
 
+@pytest.mark.own_database
 def test_processes_sharing_the_file_share_the_limit(tmp_path):
     uri = storage_uri(tmp_path / "limits.db")
     processes = [

@@ -22,6 +22,9 @@ import json, sys
 from ticketapi import create_app
 from ticketapi.extensions import db
 from ticketapi.people.services import ensure_system_usergroups
+
+# Its processes run on an instance of their own: the same whatever engine the suite runs on.
+pytestmark = pytest.mark.own_database
 app = create_app({"SECRET_KEY": "x", "SUBMIT_RATE_LIMIT": sys.argv[1]})
 with app.app_context():
     db.create_all()

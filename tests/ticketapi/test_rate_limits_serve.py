@@ -19,6 +19,9 @@ import pytest
 
 from tests.support.processes import HELPDESK, Output, free_port, get, wait_for
 
+# Its processes run on an instance of their own: the same whatever engine the suite runs on.
+pytestmark = pytest.mark.own_database
+
 LIMIT = 5
 REQUESTS = 16
 CONNECTIONS = 4

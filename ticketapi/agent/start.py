@@ -3,7 +3,8 @@
 Queues are the ticket list service's filters (`tickets.queries.tickets_query`, which applies
 the visibility rule of permissions.py). A queue is chosen by its key (`?queue=`), a saved
 view by `?queue=view-<id>`, or a filter typed into the form (`?queue=filter&status=…`).
-Open queues list the most pressing SLA first unless another order is asked for.
+Open queues list the most pressing SLA first unless another order is asked for (which list,
+in which order: trail.py, which the ticket page's previous and next links follow too).
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
-from ticketapi.agent import bulk, filters
-from ticketapi.agent.queues import Queue, Tally, count_cap, queues_for
+from ticketapi.agent import bulk
+from ticketapi.agent.queues import Tally, count_cap, queues_for
 from ticketapi.agent.shell import page
+from ticketapi.agent.trail import PER_PAGE, SORTS, listing
 from ticketapi.core.transactions import commit
 from ticketapi.errors import NotFound
 from ticketapi.extensions import db
-from ticketapi.pagination import paginate
 from ticketapi.people.models import Agent, Organization, Team, User
 from ticketapi.tickets import conversation, queries
 from ticketapi.tickets import services as tickets
@@ -29,72 +30,58 @@ from ticketapi.timeutil import utcnow
 
 bp = Blueprint("start", __name__)
 
-PER_PAGE = 25
 PREVIEW_MESSAGES = 3
 CHOICES_MAX = 200  # agents, teams, organizations offered in the filter's lists
-SORTS = {
-    "sla": ("SLA due first", "sla_due_at"),
-    "newest": ("Newest first", "-created_at"),
-    "oldest": ("Oldest first", "created_at"),
-    "activity": ("Last activity first", "-updated_at"),
-    "urgency": ("Most urgent first", "-urgency"),
-}
 
 
 @bp.get("/")
 def home():
     actor = current_user.actor
     queues = queues_for(current_user.account)
-    chosen, problems = _chosen(queues)
-    sort = request.args.get("sort")
-    if sort not in SORTS:
-        sort = "sla" if chosen.open_only else "newest"
+    chosen = listing(queues, request.args)
     page_number = _page_number(request.args.get("page"))
-    query = queries.tickets_query(actor, {**chosen.filters, "order": SORTS[sort][1]}).options(
-        joinedload(Ticket.user).options(lazyload(User.usergroups)),
-        joinedload(Ticket.organization).options(lazyload(Organization.domains)),
-        joinedload(Ticket.agent).options(lazyload(Agent.teams)),
-        joinedload(Ticket.team),
-    )
     # Counted as the sidebar counts, up to the cap, but never short of the page asked for.
-    listed = paginate(query, page_number, PER_PAGE, max(count_cap(), page_number * PER_PAGE))
+    listed = queries.tickets_page(
+        actor,
+        chosen.filters,
+        page_number,
+        PER_PAGE,
+        max(count_cap(), page_number * PER_PAGE),
+        options=(
+            joinedload(Ticket.user).options(lazyload(User.usergroups)),
+            joinedload(Ticket.organization).options(lazyload(Organization.domains)),
+            joinedload(Ticket.agent).options(lazyload(Agent.teams)),
+            joinedload(Ticket.team),
+        ),
+    )
     now = utcnow()
     selected, messages, missing = _selected(actor, request.args.get("ticket"))
-    here = {"queue": chosen.key}
-    if chosen.key == "filter":
-        here.update(filters.as_args(chosen.filters))
-    if request.args.get("sort") in SORTS:
-        here["sort"] = sort
+    # The selected ticket's place in the list: its page carries it, for j/k there (trail.py).
+    first = (listed.page - 1) * PER_PAGE
+    ids = [t.id for t in listed.items]
+    at = first + ids.index(selected.id) if selected and selected.id in ids else None
     choices = _choices()
     commit()  # reads only: end the transaction before drawing
     return page(
         "agent/start.html",
-        queue=chosen,
+        queue=chosen.queue,
         queues=queues,
         listed=listed,
         tally=Tally(listed.total, listed.more),
         pages=max(1, -(-listed.total // PER_PAGE)),
         selected=selected,
+        selected_at=at,
         messages=messages,
         missing=missing,
         now=now,
-        sort=sort,
+        sort=chosen.sort,
         sorts=SORTS,
-        here=here,
-        problems=problems,
+        here=chosen.here,
+        problems=chosen.problems,
         statuses=STATUSES,
         actions=bulk.available(actor),
         **choices,
     )
-
-
-def _chosen(queues: list[Queue]) -> tuple[Queue, dict[str, str]]:
-    """The queue asked for, or the filter typed (with what could not be read), or the first."""
-    key = request.args.get("queue")
-    if key == "filter":
-        chosen, problems = filters.parse(request.args)
-        return Queue("filter", "Filtered tickets", chosen, "filter"), problems
-    return next((q for q in queues if q.key == key), queues[0]), {}
 
 
 def _choices() -> dict[str, list]:
@@ -129,7 +116,7 @@ def _selected(actor, value: str | None) -> tuple[Ticket | None, list[Message], s
         ticket = tickets.get_ticket(actor, int(value))
     except NotFound:
         return None, [], f"There is no ticket {int(value)} that you may see."
-    query = conversation.messages_query(actor, ticket.id)
+    query = conversation.messages_of(actor, ticket)
     latest = query.order_by(None).order_by(Message.created_at.desc(), Message.id.desc())
     messages = list(db.session.scalars(latest.limit(PREVIEW_MESSAGES)))
     return ticket, messages[::-1], None

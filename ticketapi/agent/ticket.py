@@ -13,13 +13,15 @@ conflict with field changes, but one sent after new messages came shows them fir
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, redirect, request, url_for
+from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
 from ticketapi import permissions as rules
 from ticketapi.agent import presence, ticket_tools, ticket_view
 from ticketapi.agent import tasks as task_pages
+from ticketapi.agent.queues import queues_for
 from ticketapi.agent.shell import page, tell
+from ticketapi.agent.trail import back_to_ticket, trail_of
 from ticketapi.core.access import require
 from ticketapi.core.ids import in_id_range
 from ticketapi.core.transactions import commit
@@ -54,6 +56,8 @@ def draw(ticket_id: int, status: int = 200, **extra):
     ticket = tickets.get_ticket(actor, ticket_id)
     now = utcnow()
     can = ticket_view.Can.of(actor, ticket)
+    queues = queues_for(current_user.account)
+    trail = trail_of(queues, request.args)
     values = {
         "ticket": ticket,
         "can": can,
@@ -67,6 +71,10 @@ def draw(ticket_id: int, status: int = 200, **extra):
         "others": presence.others(ticket.id, actor.id, now=now),
         "follows": actor.is_among_agents(ticket.follower_ids),
         "now": now,
+        "queues": queues,
+        "trail": trail,
+        "steps": trail.neighbours(actor, ticket.id) if trail else (None, None),
+        "trail_args": trail.args if trail else {},
         **task_pages.form_context(actor),  # the task form (agent/tasks.py takes its post)
     }
     commit()  # reads only: end the transaction before drawing
@@ -81,10 +89,6 @@ def _int(name: str) -> int:
     if not (value.isascii() and value.isdigit() and (value == "0" or in_id_range(int(value)))):
         raise Invalid(f"The form lost its {name}: reload the page.", fields={name: "missing"})
     return int(value)
-
-
-def _back(ticket_id: int, anchor: str = ""):
-    return redirect(url_for("agent.ticket.show", ticket_id=ticket_id) + anchor, 303)
 
 
 # The reply box.
@@ -142,7 +146,7 @@ def post_message(ticket_id: int):
         return draw(ticket_id, refused.status_code, draft=draft, reply_problem=str(refused.message))
     presence.leave(ticket_id, actor.id)
     tell("Your note is added." if kind == "note" else "Your reply is sent.")
-    return _back(ticket_id, "#conversation")
+    return back_to_ticket(ticket_id, "#conversation")
 
 
 @bp.post("/tickets/<int:ticket_id>/preview")
@@ -220,7 +224,7 @@ def save_properties(ticket_id: int):
         return draw(ticket_id, 400, properties_problem=str(refused.message))
     changes = {name: value for name, value in mine.items() if shown.get(name, object()) != value}
     if not changes:
-        return _back(ticket_id)
+        return back_to_ticket(ticket_id)
     version, seen = _int("version"), _int("seen")
     try:
         tickets.update_ticket(actor, ticket_id, changes, version=version, now=utcnow())
@@ -243,7 +247,7 @@ def save_properties(ticket_id: int):
         commit()
         return answer
     tell("The ticket is saved.")
-    return _back(ticket_id)
+    return back_to_ticket(ticket_id)
 
 
 # Presence: who else has this ticket open.

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
 from ticketapi import permissions as rules
 from ticketapi.agent.shell import tell
+from ticketapi.agent.trail import back_to_ticket
 from ticketapi.core.access import require
 from ticketapi.core.ids import in_id_range
 from ticketapi.core.transactions import commit
@@ -43,17 +44,13 @@ def checked_id(value) -> int:
     return value
 
 
-def _back(ticket_id: int, anchor: str = ""):
-    return redirect(url_for("agent.ticket.show", ticket_id=ticket_id) + anchor, 303)
-
-
 def _refused(ticket_id: int, refused: DomainError, anchor: str = ""):
     """A form the service refused for its content: say why on the ticket page."""
     db.session.rollback()
     if refused.status_code in (401, 403, 404):
         raise refused
     tell(str(refused.message))
-    return _back(ticket_id, anchor)
+    return back_to_ticket(ticket_id, anchor)
 
 
 # Snippets and articles, for the reply box's script.
@@ -146,7 +143,7 @@ def add_cc(ticket_id: int):
     except DomainError as refused:
         return _refused(ticket_id, refused, "#people")
     tell(f"{email} is CC'd.")
-    return _back(ticket_id, "#people")
+    return back_to_ticket(ticket_id, "#people")
 
 
 @bp.post("/tickets/<int:ticket_id>/cc/<int:user_id>/remove")
@@ -156,7 +153,7 @@ def remove_cc(ticket_id: int, user_id: int):
     )
     commit()
     tell("The CC is removed.")
-    return _back(ticket_id, "#people")
+    return back_to_ticket(ticket_id, "#people")
 
 
 @bp.post("/tickets/<int:ticket_id>/followers")
@@ -169,7 +166,7 @@ def add_follower(ticket_id: int):
     except DomainError as refused:
         return _refused(ticket_id, refused, "#people")
     tell("You follow this ticket." if agent_id == actor.id else "The follower is added.")
-    return _back(ticket_id, "#people")
+    return back_to_ticket(ticket_id, "#people")
 
 
 @bp.post("/tickets/<int:ticket_id>/followers/<int:agent_id>/remove")
@@ -180,7 +177,7 @@ def remove_follower(ticket_id: int, agent_id: int):
     tell(
         "You no longer follow this ticket." if agent_id == actor.id else "The follower is removed."
     )
-    return _back(ticket_id, "#people")
+    return back_to_ticket(ticket_id, "#people")
 
 
 # Merging.
@@ -202,4 +199,4 @@ def merge_into(ticket_id: int):
     except DomainError as refused:
         return _refused(ticket_id, refused, "#merge")
     tell(f"Merged into {merged.ref}.")
-    return _back(merged.id)
+    return back_to_ticket(merged.id)

@@ -106,7 +106,7 @@ def clocks(ticket: Ticket, now: datetime) -> list[Clock]:
 
 
 def messages(actor: Actor, ticket: Ticket) -> list[Message]:
-    return list(db.session.scalars(conversation.messages_query(actor, ticket.id)))
+    return list(db.session.scalars(conversation.messages_of(actor, ticket)))
 
 
 def events(ticket: Ticket, after: int = 0) -> list[TicketEvent]:
@@ -124,8 +124,10 @@ def last_event_id(ticket: Ticket) -> int:
 
 
 def recent_tickets(actor: Actor, ticket: Ticket) -> list[Ticket]:
-    """The requester's other tickets the agent may see, newest first."""
-    query = queries.tickets_query(actor, {"user_id": ticket.user_id, "order": "-created_at"})
+    """The requester's other tickets the agent may see, newest first (their ref, subject and
+    status only: nothing loaded with them)."""
+    filters = {"user_id": ticket.user_id, "order": "-created_at"}
+    query = queries.tickets_query(actor, filters, loads=False)
     query = query.where(Ticket.id != ticket.id).limit(RECENT_TICKETS)
     return list(db.session.scalars(query))
 

@@ -53,6 +53,8 @@ def pressing_clock(ticket: Ticket, now: datetime) -> SlaClock | None:
     elif state == "failed" or (row.due_at is not None and row.due_at <= now):
         text = f"overdue {in_words(now - row.due_at)}" if row.due_at else "overdue"
         state = "failed"
+    elif row.due_at is None:  # running without a due time yet (as the ticket page says)
+        text = "no target"
     else:
         text = f"{in_words(row.due_at - now)} left"
     return SlaClock(state=state, name=row.sla.name, text=text, due_at=row.due_at)

@@ -31,6 +31,27 @@ class ListFilter:
     after: str  # the ticket's own parameter it is documented after
 
 
+@dataclass(frozen=True)
+class OrderPart:
+    """One part of a list order read in parts: the select narrowed to the part and ordered
+    (`sorted`, for the database to plan as it likes), and the same rows in the same order
+    read along an index (`walked`: cheap for the first pages of a long part, however long,
+    where `sorted` reads and sorts all of it)."""
+
+    sorted: Callable[[Select], Select]
+    walked: Callable[[Select], Select] | None = None
+
+
+@dataclass(frozen=True)
+class ListOrder:
+    """An order of the list (`?order=name`): `whole` orders the select; `parts`, when given,
+    are disjoint selects whose rows, one part after the other, come in the same order
+    (tickets/queries.py `tickets_page` reads a page of a long list from them)."""
+
+    whole: Callable[[Select], Select]
+    parts: tuple[OrderPart, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)  # each is itself: added once, compared by identity
 class Contribution:
     """What one domain adds to the ticket API, by name."""
@@ -40,8 +61,7 @@ class Contribution:
     # Fields of the ticket's JSON, after the ticket's own.
     output: Mapping[str, Field] = field(default_factory=dict)
     filters: Mapping[str, ListFilter] = field(default_factory=dict)
-    # An order of the list (`?order=name`): the select, ordered so.
-    orders: Mapping[str, Callable[[Select], Select]] = field(default_factory=dict)
+    orders: Mapping[str, ListOrder] = field(default_factory=dict)
 
 
 _added: list[Contribution] = []
@@ -70,5 +90,5 @@ def filters() -> dict[str, ListFilter]:
     return {name: f for contribution in _added for name, f in contribution.filters.items()}
 
 
-def orders() -> dict[str, Callable[[Select], Select]]:
+def orders() -> dict[str, ListOrder]:
     return {name: o for contribution in _added for name, o in contribution.orders.items()}

@@ -21,7 +21,11 @@ from ticketapi.tickets.status import Happening, Status
 
 def messages_query(actor: Actor, ticket_id: int) -> Select:
     """The ticket's messages, oldest first; users never see internal notes."""
-    ticket = get_ticket(actor, ticket_id)
+    return messages_of(actor, get_ticket(actor, ticket_id))
+
+
+def messages_of(actor: Actor, ticket: Ticket) -> Select:
+    """messages_query for a ticket the actor was already let see (get_ticket), unread again."""
     query = (
         select(Message)
         .where(Message.ticket_id == ticket.id)

@@ -50,7 +50,7 @@ def signed_in() -> bool:
 )
 def list_tickets(query_data):
     page, per_page = query_data.pop("page"), query_data.pop("per_page")
-    return paginate(queries.tickets_query(current_actor(), query_data), page, per_page)
+    return queries.tickets_page(current_actor(), query_data, page, per_page)
 
 
 @bp.post("/tickets")

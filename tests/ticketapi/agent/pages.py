@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pyotp
 from sqlalchemy import event
 
+from tests.support.browser import serve_app
 from tests.support.passwords import hashed
 from tests.ticketapi.portal.pages import page_of, text_of
+from ticketapi import create_app
 from ticketapi.auth import totp
 from ticketapi.extensions import db
 from ticketapi.people.models import Agent
+from ticketapi.tickets.models import Message, Ticket
 from ticketapi.timeutil import utcnow
 
 PASSWORD = "correct horse battery"
+EVERYTHING = ["tickets.reply", "tickets.edit", "tickets.assign", "tickets.merge"]
 LOGIN = "/agent/login"
 CODE = "/agent/login/code"
 
@@ -96,6 +102,67 @@ def digits_only(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+def ticket_id_of(url: str) -> int:
+    """The ticket's id in a ticket page's address (which may carry its queue's trail)."""
+    found = re.search(r"/agent/tickets/(\d+)(?:[?#]|$)", url)
+    assert found is not None, url
+    return int(found.group(1))
+
+
+@contextmanager
+def serve_agent_pages(app, portal_dir, **config) -> Iterator[str]:
+    """The test app, with the theme's context and `config`, served on a free port (for
+    Chromium); its base URL."""
+    served = create_app({**app.config, "PORTAL_DIR": str(portal_dir), **config})
+    with serve_app(served) as url:
+        yield url
+    with served.app_context():
+        db.engine.dispose()
+
+
+def watched_page(browser, **options):
+    """A new context's page that notes script errors, refused scripts, failed files and any
+    dialog (a hostile vector that ran) in `page.problems`; the context, then the page."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on(
+        "dialog",
+        lambda dialog: (page.problems.append("dialog " + dialog.message), dialog.dismiss()),
+    )
+    # A page answered 4xx (a form with errors) is logged as a failed load: judged below.
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and page.problems.append(message.text)
+        ),
+    )
+    page.on(
+        "response",
+        # 409 is a stale save's answer, which the page's script meets by sending the form.
+        lambda response: (
+            response.status >= 400
+            and response.status != 409
+            and response.request.resource_type != "document"
+            and page.problems.append(
+                f"{response.status} {response.request.resource_type} {response.url}"
+            )
+        ),
+    )
+    return context, page
+
+
+def press_to_open(page, key: str) -> None:
+    """Press a key that opens another page (j, k, Enter), once this page has loaded, and
+    wait for the next to load: a key pressed sooner would reach no listener."""
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 def browser_sign_in(page, base_url, email: str, password: str = PASSWORD) -> None:
     """Sign in through the login page in Chromium (from the start page's redirect)."""
     page.goto(base_url + "/agent/")
@@ -118,3 +185,36 @@ def statements_of(world, url: str) -> list[str]:
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return seen
+
+
+def ticket_path(ticket, tail: str = "") -> str:
+    """A ticket page's path, or one of its forms' (`tail`)."""
+    return f"/agent/tickets/{ticket.id}{tail}"
+
+
+def form_values(response, selector: str) -> dict[str, str]:
+    """A form's fields as the browser would send them (inputs, selected options, textareas)."""
+    form = page_of(response).select_one(selector)
+    assert form is not None, selector
+    values = {}
+    for field in form.select("input[name]"):
+        if field.get("type") in ("radio", "checkbox") and not field.has_attr("checked"):
+            continue
+        if field.get("type") != "file":
+            values[field["name"]] = field.get("value", "")
+    for select in form.select("select[name]"):
+        chosen = select.select_one("option[selected]") or select.select_one("option")
+        values[select["name"]] = chosen.get("value", "") if chosen else ""
+    for area in form.select("textarea[name]"):
+        values[area["name"]] = area.text
+    return values
+
+
+def messages_of(ticket) -> list[Message]:
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(Message).where(Message.ticket_id == ticket.id)))
+
+
+def fresh(ticket) -> Ticket:
+    db.session.expire_all()
+    return db.session.get(Ticket, ticket.id)

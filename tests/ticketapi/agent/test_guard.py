@@ -10,10 +10,11 @@ import tempfile
 import pytest
 
 from tests.ticketapi.agent.pages import csrf_of, is_signed_in, page_text, signed_in
+from tests.ticketapi.portal.pages import page_of
 from ticketapi import create_app
 from ticketapi.agent.shell import FORM_REFUSED
 from ticketapi.auth import sessions
-from ticketapi.extensions import db
+from ticketapi.extensions import SAFE_METHODS, db
 
 #: Pages a signed-out visitor may open: signing in, forgotten passwords, styles, the theme.
 PUBLIC = {
@@ -50,7 +51,8 @@ def agent_routes() -> list[tuple[str, str, str]]:
 
 ROUTES = agent_routes()
 GUARDED = [route for route in ROUTES if route[2] not in PUBLIC]
-POSTS = [route for route in ROUTES if route[0] == "POST"]
+# Every method that may change something (a PUT, PATCH or DELETE added later too).
+CHANGES = [route for route in ROUTES if route[0] not in SAFE_METHODS]
 
 
 def test_the_public_pages_are_exactly_the_sign_in_ones(app):
@@ -70,6 +72,7 @@ def test_a_signed_out_visitor_is_sent_to_the_login_page(world, method, path, end
     assert response.status_code == 303
     expected = f"/agent/login?next={path}" if method == "GET" else "/agent/login"
     assert response.headers["Location"] == expected
+    assert is_the_login_page(world.get(expected))
 
 
 @pytest.mark.parametrize(("method", "path", "endpoint"), GUARDED)
@@ -82,18 +85,30 @@ def test_a_portal_user_is_sent_to_the_login_page(world, method, path, endpoint):
     response = world.call(method, path)
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/agent/login")
+    assert is_the_login_page(world.get(response.headers["Location"]))
 
 
-@pytest.mark.parametrize(("method", "path", "endpoint"), POSTS)
+def is_the_login_page(response) -> bool:
+    """The sign-in form, for agents, and nothing of the page asked for."""
+    form = page_of(response).select_one("form input[name=password]")
+    return response.status_code == 200 and form is not None and "Sign in" in page_text(response)
+
+
+def test_the_changes_tried_are_read_from_the_url_map():
+    assert ("POST", "/agent/tickets/1/messages", "agent.ticket.post_message") in CHANGES
+    assert ("POST", "/agent/views/1/rename", "agent.views.rename") in CHANGES
+
+
+@pytest.mark.parametrize(("method", "path", "endpoint"), CHANGES)
 @pytest.mark.parametrize("token", [None, "stale"])
-def test_a_post_without_its_csrf_token_does_nothing(world, dana, method, path, endpoint, token):
+def test_a_change_without_its_csrf_token_does_nothing(world, dana, method, path, endpoint, token):
     signed_in(world, dana)
     data = {"email": dana.row.email, "password": "x" * 12, "scheme": "dark"}
     if token == "stale":
         # A token from another browser's session is not this browser's.
         other = world.client.application.test_client()
         data["csrf_token"] = csrf_of(other.get("/agent/login"))
-    response = world.post(path, data=data)
+    response = world.call(method, path, data=data)
     assert response.status_code == 400, (path, response.status_code)
     assert FORM_REFUSED in page_text(response)
     assert is_signed_in(world)  # the sign-out among them did nothing either

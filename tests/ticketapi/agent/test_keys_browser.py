@@ -1,6 +1,7 @@
-"""Triage with the keyboard in real Chromium (static/keys.js): j/k through the queue, r and n
-in the reply box, a to assign to me, s and / to the status and search fields, ? for the list
-of shortcuts as a dialog; keys typed in a field stay text. axe-core over the open dialog."""
+"""Triage with the keyboard in real Chromium (static/keys.js): j/k through the queue and
+through the ticket pages opened from it, r and n in the reply box, a to assign to me, s and
+/ to the status and search fields, ? for the list of shortcuts as a dialog; keys typed in a
+field stay text. axe-core over the open dialog."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.axe import SCHEMES, assert_accessible, context_options
-from tests.ticketapi.agent.pages import browser_sign_in, with_password
+from tests.ticketapi.agent.pages import (
+    browser_sign_in,
+    press_to_open,
+    ticket_id_of,
+    with_password,
+)
 from ticketapi.extensions import db
 from ticketapi.people.services import agent_actor
 from ticketapi.tickets import services as tickets
@@ -76,9 +82,9 @@ def test_an_agent_triages_with_the_keyboard(page, base_url, desk):
 
     subject = links.nth(0).locator(".ticket-subject").inner_text()
     page.get_by_role("link", name="Open the ticket").click()
-    page.wait_for_url(re.compile(r"/agent/tickets/\d+$"))
+    page.wait_for_url(re.compile(r"/agent/tickets/\d+\?"))
     ticket_url = page.url
-    ticket_id = int(ticket_url.rsplit("/", 1)[1])
+    ticket_id = ticket_id_of(ticket_url)
     expect(page.locator("#ticket-title")).to_have_text(subject)
 
     box = page.get_by_label("Message (Markdown)")
@@ -114,6 +120,73 @@ def test_an_agent_triages_with_the_keyboard(page, base_url, desk):
     expect(page.get_by_label("Text", exact=True)).to_be_focused()
     page.keyboard.type("vpn")
     expect(page.get_by_label("Text", exact=True)).to_have_value("vpn")
+
+
+def test_j_and_k_on_the_ticket_page_follow_the_queue_it_was_opened_from(page, base_url, desk):
+    links = unassigned(page, base_url, desk)
+    expect(links).to_have_count(3)
+    subjects = links.locator(".ticket-subject").all_inner_texts()
+    page.keyboard.press("j")
+    assert_selected(page, links, 0)
+    press_to_open(page, "Enter")  # the selected row's link opens the ticket
+    title = page.locator("#ticket-title")
+    expect(title).to_have_text(subjects[0])
+    trail = page.get_by_role("navigation", name="Tickets of Unassigned")
+    expect(trail.get_by_role("link", name="Previous ticket")).to_have_count(0)
+    first_url = page.url
+    page.keyboard.press("k")  # nothing before the first
+    press_to_open(page, "j")
+    expect(title).to_have_text(subjects[1])
+    press_to_open(page, "j")
+    expect(title).to_have_text(subjects[2])
+    expect(trail).to_contain_text("The last ticket of the list")
+    page.keyboard.press("j")  # nothing after the last
+    press_to_open(page, "k")
+    expect(title).to_have_text(subjects[1])
+
+    # Typing in the reply box, j and k are letters.
+    page.keyboard.press("r")
+    page.keyboard.type("jk")
+    expect(page.get_by_label("Message (Markdown)")).to_have_value("jk")
+    expect(title).to_have_text(subjects[1])
+    page.get_by_label("Message (Markdown)").fill("")
+
+    # The trail outlives a form: a note sent, the page comes back with its neighbours.
+    page.get_by_role("radio", name="Internal note").check()
+    page.get_by_label("Message (Markdown)").fill("Looked at it.")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator(".agent-notice")).to_contain_text("Your note is added.")
+    page.locator("#ticket-title").click()
+    press_to_open(page, "k")
+    expect(title).to_have_text(subjects[0])
+    assert ticket_id_of(page.url) == ticket_id_of(first_url) and "at=0" in page.url
+
+    # Assigned to me, the first leaves Unassigned: its next is the one that took its place.
+    page.locator("#ticket-title").click()
+    page.keyboard.press("a")
+    page.locator("form.properties .saved").wait_for()
+    page.reload()
+    expect(trail).to_be_visible()
+    expect(trail.get_by_role("link", name="Previous ticket")).to_have_count(0)
+    press_to_open(page, "j")
+    expect(title).to_have_text(subjects[1])
+    expect(trail.get_by_role("link", name="Previous ticket")).to_have_count(0)
+    page.get_by_role("link", name="Back to Unassigned").click()
+    expect(page.locator("#detail-title")).to_have_text(subjects[1])
+    expect(links).to_have_count(2)
+
+
+def test_a_ticket_opened_from_elsewhere_has_no_j_or_k(page, base_url, desk):
+    browser_sign_in(page, base_url, desk["dana"].row.email)
+    page.wait_for_url("**/agent/")
+    ticket = db.session.scalars(db.select(Ticket)).first()
+    db.session.rollback()
+    page.goto(f"{base_url}/agent/tickets/{ticket.id}")
+    page.locator("#ticket-title").click()
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    expect(page.locator(".trail")).to_have_count(0)
+    assert page.url == f"{base_url}/agent/tickets/{ticket.id}"
 
 
 def test_assign_to_me_is_offered_only_to_those_who_may_assign(page, base_url, world, desk):

@@ -7,6 +7,9 @@ import pytest
 from tests.support.processes import fresh_instance_env, helpdesk
 from tests.ticketapi.inbound.mails import mail
 
+# Its processes run on an instance of their own: the same whatever engine the suite runs on.
+pytestmark = pytest.mark.own_database
+
 
 @pytest.fixture
 def instance(tmp_path):

@@ -10,8 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.processes import wait_for
 from ticketapi.jobs.supervisor import WorkerSupervisor
+
+# Its processes use no database: the same whatever engine the suite runs on.
+pytestmark = pytest.mark.own_database
 
 
 def starter(code: str, started: list[subprocess.Popen]):

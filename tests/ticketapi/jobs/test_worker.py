@@ -21,6 +21,9 @@ from ticketapi.jobs.queue import close_queue, queue_for
 from ticketapi.mail.outbound import queue_mail
 from ticketapi.people.models import Organization
 
+# Its processes run on an instance of their own: the same whatever engine the suite runs on.
+pytestmark = pytest.mark.own_database
+
 REPOSITORY = Path(__file__).parents[3]
 REDIS_URL = os.environ.get("HELPDESK_TEST_REDIS_URL")
 ADMIN, PASSWORD = "ada@tidewater.example", "tidewater-admin"

@@ -77,6 +77,7 @@ def test_a_bad_sender_address_is_refused(tmp_path, value):
         settings(tmp_path, HELPDESK_MAIL_FROM=value)
 
 
+@pytest.mark.own_database
 def test_a_command_with_a_bad_smtp_url_stops_with_one_clear_line(tmp_path):
     env = {
         **os.environ,

@@ -17,9 +17,11 @@
 
   // The start page: j/k open the next or previous ticket's summary. The summary is a page
   // of its own (works without script), so the selection is found again after it loads.
+  // The ticket page: j/k follow its links to the next or previous ticket of the list it was
+  // opened from (trail.py), when it was opened from one.
   function move(step) {
     const links = Array.from(document.querySelectorAll(".ticket-list .ticket-link"));
-    if (!links.length) return false;
+    if (!links.length) return follow(step > 0 ? "trail-next" : "trail-previous");
     let at = links.indexOf(document.activeElement);
     if (at < 0) at = links.findIndex((link) => link.getAttribute("aria-current") === "true");
     const next = at < 0 ? (step > 0 ? 0 : links.length - 1) : at + step;
@@ -27,6 +29,13 @@
     sessionStorage.setItem("keys-selected", "1");
     links[next].focus();
     window.location.assign(links[next].href);
+    return true;
+  }
+
+  function follow(id) {
+    const link = document.getElementById(id);
+    if (!link) return false;
+    window.location.assign(link.href);
     return true;
   }
 
