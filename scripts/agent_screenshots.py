@@ -4,14 +4,16 @@ Usage: python scripts/agent_screenshots.py [SCREENSHOT_DIR] [PORTAL_OUTPUT_DIR]
 Loads the demo data (`helpdesk demo`) into a database of its own in a temporary folder,
 serves the ticketapi on loopback, signs in as a demo agent and takes each page at 1280 and
 768 pixels wide, light and dark: sign-in, the start page, tasks, a new ticket, two-step
-set-up, and the ticket page with the most SLA clocks with its SLA panel alone. Writes
-docs/screenshots/agent-*.png by default.
+set-up, the ticket page with the most SLA clocks with its SLA panel alone, and as the admin
+the email pages (accounts, the inbound mail, a held message) after a few mails arrived.
+Writes docs/screenshots/agent-*.png by default.
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from email.message import EmailMessage
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -22,18 +24,22 @@ from tests.support.browser import launch_chromium, serve_app
 from ticketapi import create_app, demo
 from ticketapi.cli import upgrade_database
 from ticketapi.extensions import db
+from ticketapi.inbound.filing import file_stored
+from ticketapi.inbound.models import EmailAccount
+from ticketapi.inbound.store import store_raw
 from ticketapi.slas.models import TicketSla
 from ticketapi.tickets.models import Message
+from ticketapi.timeutil import utcnow
 
 AGENT = "meg@tidewater.example"  # Billing and Support, sees every ticket
 WIDTHS = (1280, 768)
 SCHEMES = ("light", "dark")
 
 
-def sign_in(page, base: str) -> None:
+def sign_in(page, base: str, who=(AGENT, demo.AGENT_PASSWORD)) -> None:
     page.goto(base + "/agent/login")
-    page.get_by_label("Email address").fill(AGENT)
-    page.get_by_label("Password").fill(demo.AGENT_PASSWORD)
+    page.get_by_label("Email address").fill(who[0])
+    page.get_by_label("Password").fill(who[1])
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(base + "/agent/")
 
@@ -69,6 +75,7 @@ def main() -> None:
             demo.load()
             db.session.commit()
             ticket_id = busiest_ticket()
+            held_id = arrived_mail()
             db.session.commit()
         with serve_app(app) as base, sync_playwright() as playwright:
             browser = launch_chromium(playwright)
@@ -104,10 +111,51 @@ def main() -> None:
                     page.locator(".sla-panel").screenshot(path=str(path))
                     written.append(path)
                     context.close()
+                    written += email_pages(browser, base, target, width, scheme, held_id)
             browser.close()
         with app.app_context():
             db.engine.dispose()
     print(f"✓ {len(written)} screenshots written to {target}/")
+
+
+def arrived_mail() -> int:
+    """A few mails to the demo account, as if they had arrived: filed, ignored and held; the
+    held one's id."""
+    account = db.session.scalar(select(EmailAccount).order_by(EmailAccount.id))
+    mails = [
+        ("Nora Lind <nora@harbour-design.example>", "VPN drops every hour", "<a1@hd.example>"),
+        ("MAILER-DAEMON@mx.example", "Undelivered Mail Returned to Sender", "<b1@mx.example>"),
+        ("Out of office <ooo@acme.example>", "Automatic reply: Backups", "<c1@acme.example>"),
+        ("not an address", "Invoice 2026-113", "<d1@billing.example>"),
+    ]
+    ids = []
+    for sender, subject, message_id in mails:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = sender, account.address, subject
+        message["Message-ID"] = message_id
+        if subject.startswith("Automatic"):
+            message["Auto-Submitted"] = "auto-replied"
+        message.set_content("Hello,\n\nsince this morning it keeps happening.\n")
+        row = store_raw(account, message.as_bytes(), now=utcnow(), source="smtp")
+        file_stored(row.id, now=utcnow())
+        ids.append(row.id)
+    return ids[-1]
+
+
+def email_pages(browser, base: str, target: Path, width: int, scheme: str, held_id: int):
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    sign_in(page, base, (demo.ADMIN_EMAIL, demo.ADMIN_PASSWORD))
+    written = []
+    for path, name in (
+        ("/agent/admin/email", "email-accounts"),
+        ("/agent/admin/inbound", "inbound"),
+        (f"/agent/admin/inbound/{held_id}", "inbound-held"),
+    ):
+        page.goto(base + path)
+        written.append(shot(page, target, f"agent-{name}-{width}-{scheme}.png"))
+    context.close()
+    return written
 
 
 def shot(page, target: Path, name: str) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ticketapi.inbound import replies as mailed_replies
 from ticketapi.notifications import events as notifications
 from ticketapi.people import events as people
 from ticketapi.settings import services as desk_settings
@@ -36,7 +37,12 @@ def init_app(app: Flask) -> None:
         ),
         (
             tickets.message_posted,
-            (sla_clocks.follow, ticket_search.on_message_posted, notifications.message_posted),
+            (
+                sla_clocks.follow,
+                ticket_search.on_message_posted,
+                notifications.message_posted,
+                mailed_replies.message_posted,  # agents' public replies, mailed to users
+            ),
         ),
         (tickets.messages_moved, (ticket_search.reindex,)),
         (tickets.deleted, (ticket_search.forget,)),

@@ -42,8 +42,10 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"auth"},
     "portal": {"auth", "people", "tickets", "search"},
     # The agents' pages sit on every domain, as the portal's do on theirs; the error pages
-    # share the portal's family; the reset form shares the API's rate-limit scopes.
-    "agent": {"portal", "auth", "people", "tickets", "slas", "search", "snippets", "tasks"},
+    # share the portal's family; the reset form shares the API's rate-limit scopes; the
+    # email admin pages sit on inbound's services.
+    "agent": {"portal", "auth", "people", "tickets", "slas", "search", "snippets", "tasks"}
+    | {"inbound"},
 }
 # Subscribers that live inside the domain whose events they hear (the ticket search index):
 # the assembly subscribes them, and no module of that domain imports them but the ones named

@@ -49,7 +49,17 @@ bp = APIBlueprint(
     static_url_path="/static",
     enable_openapi=False,
 )
-bp.after_request(security.page_headers)
+
+
+@bp.after_request
+def headers(response: Response) -> Response:
+    """The portal's security headers; a page with a mail's remote images (`g.remote_images`:
+    the ticket page, an inbound message) lets them load once a script sets their src."""
+    security.page_headers(response)
+    if g.get("remote_images"):
+        response.headers["Content-Security-Policy"] = security.REMOTE_IMAGES_POLICY
+    return response
+
 
 HOME = "/agent/"
 SCHEMES = ("system", "light", "dark")

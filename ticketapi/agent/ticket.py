@@ -13,7 +13,7 @@ conflict with field changes, but one sent after new messages came shows them fir
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
 from ticketapi import permissions as rules
@@ -78,6 +78,8 @@ def draw(ticket_id: int, status: int = 200, **extra):
         **task_pages.form_context(actor),  # the task form (agent/tasks.py takes its post)
     }
     commit()  # reads only: end the transaction before drawing
+    # A mail's remote images load once the agent asks (static/remote_images.js, shell.py).
+    g.remote_images = any("data-src=" in message.body_html for message in values["messages"])
     return page("agent/ticket.html", status, **values, **extra)
 
 

@@ -9,7 +9,9 @@ work with it, and a subscriber that raises refuses the change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, current_app
@@ -17,6 +19,26 @@ from flask import Flask, current_app
 Subscriber = Callable[..., None]
 
 _REGISTRY = "ticketapi.events"
+_quiet = ContextVar("events_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Mail nobody about the changes made inside (the demo's invented history is no news).
+
+    The subscribers still run (clocks, the search index); those that tell people (the
+    notifications, agents' replies mailed to users) ask `telling()` first.
+    """
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def telling() -> bool:
+    """Whether subscribers that mail people should: not inside `quiet()`."""
+    return not _quiet.get()
 
 
 class Event:

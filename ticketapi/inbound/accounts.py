@@ -20,6 +20,7 @@ from ticketapi.core.rows import get_or_404
 from ticketapi.core.secrets import decrypt, encrypt
 from ticketapi.errors import Conflict, Invalid
 from ticketapi.extensions import db
+from ticketapi.inbound.decoding import one_line
 from ticketapi.inbound.models import EmailAccount
 from ticketapi.mail.addresses import plain_address, sender_address
 from ticketapi.people.models import Team
@@ -43,7 +44,8 @@ def get_account(actor: Actor, account_id: int) -> EmailAccount:
 def create_account(actor: Actor, values: dict[str, Any], *, now: datetime) -> EmailAccount:
     require(permissions.can_manage_email, actor, None, ADMINS_ONLY)
     account = EmailAccount(created_at=now, name=values["name"])
-    _apply(account, {"auto_acknowledge": True, "add_cc_recipients": True, **values})
+    defaults = {"auto_acknowledge": True, "add_cc_recipients": True, "agent_mail_as": "reply"}
+    _apply(account, {**defaults, **values})
     return _saved(account)
 
 
@@ -64,7 +66,7 @@ def _apply(account: EmailAccount, values: dict[str, Any]) -> None:
             account.address = plain_address(values["address"], "address").lower()
         except ValueError as exc:
             raise Invalid(str(exc), fields={"address": "not an email address"}) from None
-    for name in ("name", "auto_acknowledge", "add_cc_recipients"):
+    for name in ("name", "auto_acknowledge", "add_cc_recipients", "agent_mail_as"):
         if name in values:
             setattr(account, name, values[name])
     if "team_id" in values:
@@ -128,6 +130,12 @@ def account_for(recipients: list[str]) -> EmailAccount | None:
         if (account := account_by_address(address)) is not None:
             return account
     return db.session.scalar(select(EmailAccount).order_by(EmailAccount.id).limit(1))
+
+
+def from_header(account: EmailAccount) -> str:
+    """The account as a From line: `"Name" <address>` (the name without quotes or brackets)."""
+    name = one_line(account.name).replace('"', "").replace("<", "").replace(">", "")
+    return f'"{name}" <{account.address}>' if name else account.address
 
 
 def our_addresses() -> set[str]:

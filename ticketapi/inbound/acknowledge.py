@@ -16,17 +16,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ticketapi.extensions import db
+from ticketapi.inbound.accounts import from_header
 from ticketapi.inbound.decoding import one_line
 from ticketapi.inbound.loops import Kind
 from ticketapi.inbound.models import EmailAccount, InboundMessage
 from ticketapi.inbound.parsing import ParsedMail
+from ticketapi.inbound.replies import record_sent, subject_line
 from ticketapi.mail.outbound import queue_mail
 from ticketapi.tickets.models import Ticket
 from ticketapi.tickets.rendering import text_to_html
 
 ACKS_PER_SENDER = 5
 ACK_WINDOW = timedelta(days=1)
-SUBJECT_MAX = 120
 
 
 def acknowledge(
@@ -60,9 +61,6 @@ def acknowledge(
             f"No acknowledgement: {sender} had {recent} in the last day already "
             f"(at most {ACKS_PER_SENDER}: two auto-responders would loop)."
         )
-    subject = one_line(ticket.subject)
-    if len(subject) > SUBJECT_MAX:
-        subject = subject[: SUBJECT_MAX - 1] + "…"
     thread = mail.message_id
     headers = {
         "Auto-Submitted": "auto-replied",
@@ -72,22 +70,18 @@ def acknowledge(
     if thread:
         headers |= {"In-Reply-To": thread, "References": thread}
     text = _text(ticket, account)
-    queue_mail(
+    sent_id = queue_mail(
         to=[sender],
-        subject=f"[#{ticket.ref}] {subject}",
+        subject=subject_line(ticket),
         text=text,
         html=text_to_html(text),
         headers=headers,
         ticket_ref=ticket.ref,
-        sender=_from(account),
+        sender=from_header(account),
     )
+    record_sent(ticket, sent_id, "acknowledgement", [sender], account)
     row.acknowledged_at = now
     return f"Acknowledged to {sender}."
-
-
-def _from(account: EmailAccount) -> str:
-    name = one_line(account.name).replace('"', "").replace("<", "").replace(">", "")
-    return f'"{name}" <{account.address}>' if name else account.address
 
 
 def _text(ticket: Ticket, account: EmailAccount) -> str:

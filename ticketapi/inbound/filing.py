@@ -19,7 +19,7 @@ from ticketapi.core.transactions import commit
 from ticketapi.errors import DomainError
 from ticketapi.extensions import db
 from ticketapi.inbound import content as contents
-from ticketapi.inbound import store
+from ticketapi.inbound import replies, store
 from ticketapi.inbound.accounts import our_addresses
 from ticketapi.inbound.acknowledge import acknowledge
 from ticketapi.inbound.loops import AUTO_REPLY, BOUNCE, Kind, bounce_details, classify
@@ -50,8 +50,14 @@ def parse_message(inbound_id: int) -> None:
     file_stored(inbound_id, now=utcnow())
 
 
-def file_stored(inbound_id: int, *, now: datetime) -> str | None:
-    """File the message if it is still `received`; its state afterwards (None: no such row)."""
+def file_stored(
+    inbound_id: int, *, now: datetime, by_hand: Thread | None = None, by: str | None = None
+) -> str | None:
+    """File the message if it is still `received`; its state afterwards (None: no such row).
+
+    `by_hand` is the thread an admin chose (a ticket, or none for a new one) instead of
+    what the headers say; `by` names them in the reason.
+    """
     claimed = db.session.execute(
         update(InboundMessage)
         .where(InboundMessage.id == inbound_id, InboundMessage.state == store.RECEIVED)
@@ -64,7 +70,7 @@ def file_stored(inbound_id: int, *, now: datetime) -> str | None:
         return row.state if row is not None else None
     try:
         with db.session.begin_nested():
-            outcome = _file(row, now=now)
+            outcome = _file(row, now=now, by_hand=by_hand)
     except (DomainError, Unreadable) as exc:
         outcome = Outcome(store.QUARANTINED, f"Not filed: {exc}")
     except Exception as exc:
@@ -72,6 +78,8 @@ def file_stored(inbound_id: int, *, now: datetime) -> str | None:
         outcome = Outcome(
             store.QUARANTINED, f"Not filed, an error of ours: {type(exc).__name__}: {exc}"
         )
+    if by is not None:
+        outcome.reason = f"By hand ({by}): {outcome.reason}"
     if row.state == store.RECEIVED:  # a duplicate found in the filing is decided already
         row.state, row.reason = outcome.state, outcome.reason[:2000]
         row.ticket_id, row.ticket_message_id = outcome.ticket_id, outcome.ticket_message_id
@@ -81,7 +89,7 @@ def file_stored(inbound_id: int, *, now: datetime) -> str | None:
     return row.state
 
 
-def _file(row: InboundMessage, *, now: datetime) -> Outcome:
+def _file(row: InboundMessage, *, now: datetime, by_hand: Thread | None = None) -> Outcome:
     try:
         raw = store.read_raw(row)
     except OSError as exc:
@@ -105,7 +113,7 @@ def _file(row: InboundMessage, *, now: datetime) -> Outcome:
         return _bounce(row, mail, kind, now=now)
     user = find_user(mail.sender)
     agent = db.session.scalar(select(Agent).where(Agent.email == mail.sender))
-    thread = find_thread(mail, user, agent)
+    thread = by_hand if by_hand is not None else find_thread(mail, user, agent)
     if kind.kind == AUTO_REPLY:
         return _auto_reply(row, thread, kind, now=now)
     if thread.ticket is not None:
@@ -150,8 +158,11 @@ def _auto_reply(row: InboundMessage, thread: Thread, kind: Kind, *, now: datetim
 
 def _reply(row, mail: ParsedMail, thread: Thread, kind: Kind, user, agent, *, now) -> Outcome:
     ticket = by_email.followed(thread.ticket)
+    account: EmailAccount | None = row.account
+    note = False
     if agent is not None and agent.active:
         author, uploader = agent_actor(agent), ("agent", agent.id)
+        note = account is not None and account.agent_mail_as == "note"
     else:
         user = user or user_for_address(mail.sender, name=mail.sender_name, now=now)
         if not is_on_ticket(ticket, user, None):
@@ -171,14 +182,19 @@ def _reply(row, mail: ParsedMail, thread: Thread, kind: Kind, user, agent, *, no
     shown = contents.content_of(mail, inline, left_out)
     _keep_original(row, shown)
     message = by_email.reply_by_email(
-        author, ticket, body=shown.text, html=shown.html, attachments=attachments, now=now
-    )
+        author, ticket, body=shown.text, html=shown.html, attachments=attachments, now=now,
+        note=note,
+    )  # fmt: skip
     if author.is_user:
-        _add_recipients(ticket, mail, row.account, now=now)
+        _add_recipients(ticket, mail, account, now=now)
+    elif not note:
+        # Mailed on to the ticket's people the agent's own mail did not reach.
+        replies.mail_on(ticket, message, reached=[mail.sender, *mail.to, *mail.cc])
     who = f"agent {agent.name}" if author.is_agent else author.name
+    what = "An internal note" if note else "A reply"
     return Outcome(
         store.FILED,
-        f"A reply by {who} on ticket {ticket.ref}, threaded by {thread.how}.",
+        f"{what} by {who} on ticket {ticket.ref}, threaded by {thread.how}.",
         ticket.id,
         message.id,
     )

@@ -27,6 +27,8 @@ class EmailAccount(db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     auto_acknowledge: Mapped[bool] = mapped_column(default=True)
     add_cc_recipients: Mapped[bool] = mapped_column(default=True)
+    # Mail from an active agent's address on a ticket: their public reply, or a note.
+    agent_mail_as: Mapped[str] = mapped_column(String(5), default="reply", server_default="reply")
     # IMAP, all or nothing (inbound/accounts.py): the password encrypted (core/secrets.py).
     imap_host: Mapped[str | None] = mapped_column(String(253))
     imap_port: Mapped[int | None]
@@ -103,3 +105,24 @@ class InboundMessage(db.Model):
     @property
     def account_address(self) -> str | None:
         return self.account.address if self.account is not None else None
+
+
+class OutboundMail(db.Model):
+    """A mail we sent about a ticket (an acknowledgement, an agent's reply): its Message-ID
+    goes into the References of the next, so the whole conversation is one thread."""
+
+    __tablename__ = "outbound_mails"
+    __table_args__ = (Index("ix_outbound_mails_ticket_created", "ticket_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    ticket_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL")
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("email_accounts.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # acknowledgement, reply
+    message_id: Mapped[str] = mapped_column(String(MESSAGE_ID_MAX))
+    recipients: Mapped[str] = mapped_column(Text)  # comma-separated, as sent
+    created_at: Mapped[datetime] = mapped_column()

@@ -17,6 +17,7 @@ from ticketapi.schemas import (
     timestamp_field,
 )  # fmt: skip
 
+AGENT_MAIL_AS = ("reply", "note")
 HOST = name_field(253, required=True, metadata={"description": "The IMAP server's name"})
 
 
@@ -53,6 +54,13 @@ class EmailAccountIn(Schema):
     add_cc_recipients = fields.Boolean(
         metadata={"description": "The mail's other To and Cc people become CCs (default true)"}
     )
+    agent_mail_as = fields.String(
+        validate=OneOf(AGENT_MAIL_AS),
+        metadata={
+            "description": "Mail from an agent's address on a ticket is filed as their public "
+            "`reply` (mailed on to the user; the default) or an internal `note`"
+        },
+    )
     imap = fields.Nested(ImapIn, allow_none=True)
 
 
@@ -75,6 +83,7 @@ class EmailAccountOut(Schema):
     team_id = fields.Integer(required=True, allow_none=True)
     auto_acknowledge = fields.Boolean(required=True)
     add_cc_recipients = fields.Boolean(required=True)
+    agent_mail_as = fields.String(required=True, metadata={"enum": list(AGENT_MAIL_AS)})
     imap = fields.Method("dump_imap", allow_none=True, metadata={"type": "object"})
     created_at = timestamp_field(required=True)
 

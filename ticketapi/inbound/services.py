@@ -50,16 +50,22 @@ def raw_message(actor: Actor, inbound_id: int) -> tuple[InboundMessage, bytes]:
 
 def retry(actor: Actor, inbound_id: int, *, now: datetime) -> InboundMessage:
     """File a quarantined message again (after a fix: an account, an agent's permission)."""
+    row = quarantined(actor, inbound_id, "retried")
+    row.state, row.reason, row.handled_at = store.RECEIVED, None, None
+    enqueue_after_commit(store.PARSE_JOB, row.id)
+    return row
+
+
+def quarantined(actor: Actor, inbound_id: int, doing: str) -> InboundMessage:
+    """The message, locked, if it is quarantined (admins); else 409 saying what it is."""
     row = db.session.get(
         InboundMessage, get_inbound(actor, inbound_id).id, with_for_update=True,
         populate_existing=True,
     )  # fmt: skip
     if row.state != store.QUARANTINED:
         raise Conflict(
-            f"Inbound message {inbound_id} is {row.state}: only a quarantined one is retried."
+            f"Inbound message {inbound_id} is {row.state}: only a quarantined one is {doing}."
         )
-    row.state, row.reason, row.handled_at = store.RECEIVED, None, None
-    enqueue_after_commit(store.PARSE_JOB, row.id)
     return row
 
 

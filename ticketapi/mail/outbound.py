@@ -37,17 +37,24 @@ def queue_mail(
     reply_to: str | None = None,
     ticket_ref: str | None = None,
     sender: str | None = None,
+    cc: list[str] | None = None,
 ) -> str | None:
     """Send a message once the current transaction commits; return its Message-ID.
 
     Nothing talks to SMTP here: the `send_mail` job does, in a worker, after the commit (a
     rollback sends nothing). Bad addresses and header injection raise ValueError at once.
     A mail about a ticket (`ticket_ref`) gets our signed Message-ID (mail/message_ids.py),
-    which threads the answers to it; `sender` replaces MAIL_FROM (a ticket email account).
+    which threads the answers to it; `sender` replaces MAIL_FROM (a ticket email account);
+    `cc` are copied (the Cc header), never twice and never someone in `to`.
     """
-    if isinstance(to, str) or not to:
-        raise ValueError("`to` must be a non-empty list of addresses.")
+    if isinstance(to, str) or not to or isinstance(cc, str):
+        raise ValueError("`to` must be a non-empty list of addresses (and `cc` a list).")
     recipients = list(dict.fromkeys(plain_address(address, "recipient") for address in to))
+    copied = [
+        address
+        for address in dict.fromkeys(plain_address(address, "recipient") for address in cc or [])
+        if address not in recipients
+    ]
     check_header_value("Subject", subject)
     extra = check_extra_headers(headers or {})
     reply_address = plain_address(reply_to, "Reply-To address") if reply_to else None
@@ -71,8 +78,9 @@ def queue_mail(
         html=html,
         headers=extra,
         reply_to=reply_address,
-        # Only when given: jobs queued before this argument existed run as they were.
+        # Only when given: jobs queued before these arguments existed run as they were.
         **({"sender": from_address} if sender else {}),
+        **({"cc": copied} if copied else {}),
     )
     return message_id
 
@@ -88,11 +96,14 @@ def build_message(
     html: str | None = None,
     headers: dict[str, str] | None = None,
     reply_to: str | None = None,
+    cc: list[str] | None = None,
 ) -> EmailMessage:
     """The message as it is sent: headers, a text part, and the HTML as an alternative."""
     message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
     message["Subject"] = subject
     message["Date"] = date
     # On its own line whatever its length: folded, it would start with a space that some
@@ -141,6 +152,7 @@ def send_mail(
     headers: dict[str, str] | None = None,
     reply_to: str | None = None,
     sender: str | None = None,
+    cc: list[str] | None = None,
 ) -> None:
     """Build the message and hand it to the SMTP server, or write it to `<instance>/mail/`."""
     config = current_app.config
@@ -155,6 +167,7 @@ def send_mail(
         html=html,
         headers=headers,
         reply_to=reply_to,
+        cc=cc,
     )
     transport = transport_for(config, helo=from_address.domain)
-    transport.send(message, sender=from_address.addr_spec, recipients=to)
+    transport.send(message, sender=from_address.addr_spec, recipients=[*to, *(cc or [])])

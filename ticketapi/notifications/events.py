@@ -9,11 +9,9 @@ already, so `sla_crossed` (subscribed to slas/events.py) mails at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 
+from ticketapi.core.events import telling
 from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.outbox import enqueue_after_commit
@@ -29,19 +27,6 @@ from ticketapi.tickets.models import Message, Ticket
 
 SLA_STATES = {"warning": "sla_warning", "failed": "sla_failure"}
 SLA_TARGETS = ("agent", "team", "followers")
-
-_quiet = ContextVar("notifications_quiet", default=False)
-
-
-@contextmanager
-def quiet() -> Iterator[None]:
-    """Tell nobody of the changes made inside (the demo's invented history is no news)."""
-    token = _quiet.set(True)
-    try:
-        yield
-    finally:
-        _quiet.reset(token)
-
 
 # In the request: decide, and queue a job for after the commit.
 
@@ -67,7 +52,7 @@ def ticket_changed(change: Change) -> None:
 def _routed(
     actor: Actor, ticket: Ticket, *, agent_id: int | None, team_id: int | None, opened: bool
 ) -> None:
-    if _quiet.get():
+    if not telling():
         return
     by_agent_id = actor.id if actor.is_agent else None
     if agent_id == by_agent_id:
@@ -88,7 +73,7 @@ def _routed(
 def message_posted(change: Change) -> None:
     """A user's public reply (the requester's or a CC's): tell the assignee and followers."""
     ticket, message = change.ticket, change.message
-    if message.author_type == "user" and not message.note and not _quiet.get():
+    if message.author_type == "user" and not message.note and telling():
         enqueue_after_commit(send_user_reply, ticket.id, message.id)
 
 

@@ -22,6 +22,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
+#: The same, with remote images allowed: for agent pages showing mail, whose remote images
+#: are kept as data-src (inbound/html_mail.py) until an agent asks for them. Only a script
+#: of ours sets their src; the sanitizer drops any other remote src.
+REMOTE_IMAGES_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "img-src 'self' data:", "img-src 'self' data: https: http:"
+)
 FORM_EXPIRED = (
     "We could not accept this form: it was open too long, or it was not sent from this "
     "site. Nothing was submitted. Your text is still here: check it and send it again."

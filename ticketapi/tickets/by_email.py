@@ -97,6 +97,7 @@ def reply_by_email(
         note=note,
         attachment_ids=[attachment.id for attachment in attachments],
         now=now,
+        by_email=True,
     )
 
 

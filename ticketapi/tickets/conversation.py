@@ -47,8 +47,10 @@ def post_message(
     html: str | None = None,
     status: str | None = None,
     attachment_ids: list[int] | None = None,
+    by_email: bool = False,
 ) -> Message:
-    """Add a reply or a note and move the ticket's status by the rules."""
+    """Add a reply or a note and move the ticket's status by the rules (`by_email`: it
+    arrived as a mail, which the announcement says)."""
     ticket = get_ticket(actor, ticket_id, for_update=True)
     if ticket.merged_into_id is not None:
         raise Conflict(
@@ -92,7 +94,9 @@ def post_message(
     if happening is Happening.AGENT_REPLIED and ticket.first_agent_reply_at is None:
         ticket.first_agent_reply_at = now
     ticket.updated_at = now
-    events.message_posted.publish(events.Change(actor, ticket, now, before, message))
+    events.message_posted.publish(
+        events.Change(actor, ticket, now, before, message, by_email=by_email)
+    )
     return message
 
 

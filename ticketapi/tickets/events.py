@@ -50,6 +50,8 @@ class Change:
     now: datetime
     before: Before | None = None  # None when the ticket was just opened
     message: Message | None = None  # the first message, or the one posted
+    # The message came in by mail (inbound/): whoever mails replies knows who has it already.
+    by_email: bool = False
 
 
 # A ticket was opened with its first message (and possibly assigned by the agent): Change.

@@ -56,6 +56,23 @@ def test_an_agent_replies_and_the_ticket_awaits_the_user(world, ticket_desk):
     assert reply.select_one(".message-body strong").text == "please"  # Markdown, sanitized
 
 
+def test_a_reply_from_the_page_is_mailed_to_the_requester_and_a_note_never(
+    world, ticket_desk, mailbox
+):
+    mailbox.deliver()
+    ticket = ticket_desk["ticket"]
+    for kind, body in (("note", "Ask facilities."), ("reply", "Unplug it, **please**.")):
+        page = world.get(ticket_path(ticket))
+        data = {**form_values(page, "form.reply-box"), "body": body, "kind": kind}
+        assert world.post(ticket_path(ticket, "/messages"), data=data).status_code == 303
+    (sent,) = [m for m in mailbox.deliver() if m["To"] == "ann@acme.example"]
+    assert sent["Subject"] == f"Re: [#{ticket.ref}] Printer on fire"
+    html = sent.get_body(("html",)).get_content()
+    assert "<strong>please</strong>" in html  # the Markdown as the ticket shows it
+    assert "Unplug it, **please**." in sent.get_body(("plain",)).get_content()
+    assert "facilities" not in sent.as_string()
+
+
 def test_a_note_changes_no_status(world, ticket_desk):
     page = world.get(ticket_path(ticket_desk["ticket"]))
     data = {**form_values(page, "form.reply-box"), "body": "Ask facilities.", "kind": "note"}

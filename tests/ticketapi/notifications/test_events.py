@@ -148,15 +148,16 @@ def test_a_ccd_users_reply_tells_them_too(world, desk, mailbox):
     }
 
 
-def test_agents_replies_and_notes_tell_nobody(world, desk, mailbox):
+def test_agents_replies_and_notes_tell_no_agent(world, desk, mailbox):
     ticket = open_ticket(world, desk, agent_id=desk.sam.id)
     follow(world, desk, ticket, desk.kim)
     mailbox.deliver()
     url = f"/api/v1/tickets/{ticket['id']}/messages"
-    assert world.post(url, desk.kim, json={"body": "On it"}).status_code == 201
     assert world.post(url, desk.kim, json={"body": "psst", "note": True}).status_code == 201
     assert outbox_rows() == 0
-    assert mailbox.subjects() == {}
+    assert world.post(url, desk.kim, json={"body": "On it"}).status_code == 201
+    # Only the requester hears of the reply (mailed to users: inbound/replies.py).
+    assert mailbox.subjects() == {desk.ann.row.email: [f"Re: [#{ticket['ref']}] Backups paused"]}
 
 
 def test_a_follower_who_can_no_longer_see_the_ticket_is_not_told(world, desk, mailbox):
