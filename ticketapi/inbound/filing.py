@@ -76,6 +76,15 @@ def file_stored(inbound_id: int, *, now: datetime) -> str | None:
         row.state, row.reason = outcome.state, outcome.reason[:2000]
         row.ticket_id, row.ticket_message_id = outcome.ticket_id, outcome.ticket_message_id
         row.handled_at = now
+        if row.ticket_id is not None:
+            # Copies stored before this was filed (the same mail to two of our addresses,
+            # at once) name its ticket too.
+            db.session.execute(
+                update(InboundMessage)
+                .where(InboundMessage.duplicate_of_id == row.id)
+                .values(ticket_id=row.ticket_id)
+                .execution_options(synchronize_session=False)
+            )
     logger.info("Inbound message %s: %s (%s)", inbound_id, row.state, row.reason)
     commit()
     return row.state
