@@ -99,12 +99,15 @@ def fetch_all() -> FetchSummary:
         )
     )
     commit()  # the finding query's read transaction ends here
-    return FetchSummary([fetch_account(account_id) for account_id in ids])
+    polled = [fetch_account(account_id) for account_id in ids]
+    return FetchSummary([one for one in polled if one is not None])
 
 
-def fetch_account(account_id: int) -> Polled:
+def fetch_account(account_id: int) -> Polled | None:
     """Store what is new in one account's mailbox; whatever fails is said, not raised."""
     account = db.session.get(EmailAccount, account_id)
+    if account is None or not account.has_imap:
+        return None  # deleted, or its IMAP settings removed, since the list was read
     polled = Polled(account.address)
     try:
         with one_poll_at_a_time(account.id) as ours:

@@ -8,6 +8,7 @@ from tests.ticketapi.inbound.mails import ACCOUNT, mail
 from ticketapi.extensions import db
 from ticketapi.inbound.imap import fetch_all, fetch_mail
 from ticketapi.inbound.models import EmailAccount, InboundMessage
+from ticketapi.jobs.queue import JOB_MODULES, JOBS
 
 SEEN = b"\\Seen"
 
@@ -119,6 +120,9 @@ def test_mail_over_the_size_limit_is_left_unseen_on_the_server_and_said(
 def test_the_periodic_job_polls_every_so_many_minutes(
     app, world, desk, inbox, dovecot, monkeypatch
 ):
+    # Every worker loads it (it is read from the package) and queues it each minute.
+    assert "ticketapi.inbound.imap" in JOB_MODULES
+    assert JOBS["inbound.fetch_mail"].periodic is not None
     connect(world, desk, inbox, dovecot.settings())
     dovecot.append(mail())
     monkeypatch.setitem(app.config, "FETCH_MAIL_MINUTES", 5)
