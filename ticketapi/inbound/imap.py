@@ -15,20 +15,18 @@ advisory lock, else a file lock) makes the second skip it.
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from flask import current_app
 from huey import crontab
 from imapclient import SEEN, IMAPClient
 from sqlalchemy import select, text
 
+from ticketapi.core.file_locks import held_or_skipped
 from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.inbound.accounts import imap_password
@@ -195,16 +193,8 @@ def one_poll_at_a_time(account_id: int) -> Iterator[bool]:
         return
     folder = instance_dir() / FOLDER
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(Path(folder, f"imap-{account_id}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)  # closing it drops the lock
+    with held_or_skipped(folder / f"imap-{account_id}.lock") as ours:
+        yield ours
 
 
 def _reason(exc: BaseException) -> str:
