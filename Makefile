@@ -18,8 +18,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the test suite needs: Chromium for the browser tests, without the desktop
 # packages it recommends (udev, avahi, printer tools) but with the fonts it recommends; npm
 # for axe-core; redis-server for the job tests that stop and start a Redis of their own;
-# nginx for the scale-out test, which runs docs/deployment.md's configuration.
-DEBIAN_PACKAGES := chromium npm redis-server nginx
+# nginx for the scale-out test, which runs docs/deployment.md's configuration; dovecot-imapd
+# for the IMAP fetcher's tests, which start a throwaway IMAP server of their own.
+DEBIAN_PACKAGES := chromium npm redis-server nginx dovecot-imapd
 DEBIAN_EXTRAS := fonts-liberation
 
 .PHONY: install system-deps node-deps run html devserver check lint format test bench screenshots clean
@@ -42,7 +43,8 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 system-deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing $(DEBIAN_EXTRAS); \

@@ -148,8 +148,9 @@ def build(
 
 def _add_ticketapi_commands() -> None:
     from ticketapi.cli import COMMANDS
+    from ticketapi.mail_cli import COMMANDS as MAIL_COMMANDS
 
-    for command in COMMANDS:
+    for command in (*COMMANDS, *MAIL_COMMANDS):
         main.add_command(command)
 
 

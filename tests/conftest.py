@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.support.mailbox",
     "tests.support.portal",
     "tests.support.passwords",
+    "tests.support.dovecot",
 ]
 
 

@@ -274,7 +274,7 @@ def test_the_documented_units_pass_systemd_analyze(tmp_path):
     units = {
         name: doc_block("ini", f"/etc/systemd/system/{name}")
         for name in ("helpdesk-migrate.service", "helpdesk-web@.service",
-                     "helpdesk-worker@.service", "helpdesk.target")
+                     "helpdesk-worker@.service", "helpdesk-smtpd.service", "helpdesk.target")
     }  # fmt: skip
     for name, text in units.items():
         # This environment's helpdesk, and a user and folder that exist here.
@@ -290,7 +290,8 @@ def test_the_documented_units_pass_systemd_analyze(tmp_path):
     checked = subprocess.run(
         [analyze, "verify", "--man=no",
          *(str(tmp_path / n) for n in ("helpdesk-migrate.service", "helpdesk-web@8001.service",
-                                       "helpdesk-worker@8001.service", "helpdesk.target"))],
+                                       "helpdesk-worker@8001.service",
+                                       "helpdesk-smtpd.service", "helpdesk.target"))],
         capture_output=True, text=True, timeout=60, cwd=tmp_path,
     )  # fmt: skip
     assert checked.returncode == 0, checked.stderr

@@ -1,5 +1,5 @@
 """ticketapi commands of the `helpdesk` group: serve, worker, db, create-admin, demo, sla,
-tickets, ingest."""
+tickets (mail in: mail_cli.py)."""
 
 from __future__ import annotations
 
@@ -357,33 +357,4 @@ def tickets_reindex() -> None:
     )
 
 
-@click.command()
-@click.option("--account", "address", help="The ticket email account's address.")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest(address: str | None, files: tuple[Path, ...]) -> None:
-    """File raw messages (.eml) as if they had arrived by email."""
-    from ticketapi.inbound.ingest import UnknownAccount, ingest_files
-
-    app = make_app()
-    total = len(files)
-    done = 0
-
-    def progress(path: Path, state: str, reason: str) -> None:
-        nonlocal done
-        done += 1
-        click.echo(f"  [{done}/{total}] {path}: {state}" + (f": {reason}" if reason else ""))
-
-    with database_reached(app):
-        try:
-            summary = ingest_files(files, address=address, progress=progress)
-        except UnknownAccount as exc:
-            click.secho(f"✗ {exc}", fg="red", bold=True)
-            raise SystemExit(2) from None
-    counts = ", ".join(f"{n} {state}" for state, n in sorted(summary.states.items()))
-    click.secho(f"✓ Stored {summary.stored} of {total} message(s): {counts or 'none'}.", fg="green")
-    if summary.unreadable:
-        click.secho(f"✗ {len(summary.unreadable)} file(s) could not be read.", fg="red")
-        raise SystemExit(1)
-
-
-COMMANDS = (db_group, create_admin, demo, serve, worker, sla_group, tickets_group, ingest)
+COMMANDS = (db_group, create_admin, demo, serve, worker, sla_group, tickets_group)

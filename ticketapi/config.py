@@ -33,6 +33,11 @@ DEFAULT_TICKETS_PER_HOUR = 10
 DEFAULT_CC_PER_TICKET = 20
 # The agents' sidebar and lists count up to this many tickets, then show "500+".
 DEFAULT_AGENT_COUNT_CAP = 500
+# Mail in (`helpdesk smtpd`, `helpdesk fetch-mail`): the largest message taken, as big mail
+# servers take (Gmail sends up to 25 MB of attachments, which base64 makes about 34 MB).
+DEFAULT_MAX_MAIL_MB = 35
+DEFAULT_SMTPD_PORT = 2525
+DEFAULT_FETCH_MAIL_MINUTES = 2
 
 
 def instance_dir(environ: Mapping[str, str]) -> Path:
@@ -66,10 +71,10 @@ def time_zone(environ: Mapping[str, str]) -> str:
     return name
 
 
-def positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+def positive_int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
     value = environ.get(name, str(default)).strip()
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
-        raise ConfigError(f"{name}={value!r} is not a whole number of 1 or more: set one")
+    if not value.isascii() or not value.isdigit() or int(value) < minimum:
+        raise ConfigError(f"{name}={value!r} is not a whole number of {minimum} or more: set one")
     return int(value)
 
 
@@ -209,4 +214,14 @@ def from_environ(environ: Mapping[str, str] = os.environ, overrides: Mapping | N
         # No SMTP server: outbound mail is written to <instance>/mail/ as .eml files.
         "SMTP_URL": smtp,
         "MAIL_FROM": mail_from(environ, smtp),
+        # Mail in: the SMTP listener's address and the largest message it or IMAP takes.
+        "SMTPD_HOST": environ.get("HELPDESK_SMTPD_HOST", "127.0.0.1"),
+        "SMTPD_PORT": positive_int(environ, "HELPDESK_SMTPD_PORT", DEFAULT_SMTPD_PORT),
+        "MAX_MAIL_BYTES": positive_int(environ, "HELPDESK_MAX_MAIL_MB", DEFAULT_MAX_MAIL_MB)
+        * 1024
+        * 1024,
+        # How often the workers poll the IMAP mailboxes; 0: never (cron runs fetch-mail).
+        "FETCH_MAIL_MINUTES": positive_int(
+            environ, "HELPDESK_FETCH_MAIL_MINUTES", DEFAULT_FETCH_MAIL_MINUTES, minimum=0
+        ),
     } | overrides

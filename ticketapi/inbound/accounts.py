@@ -8,6 +8,7 @@ the mail fetcher only.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -141,5 +142,10 @@ def from_header(account: EmailAccount) -> str:
 def our_addresses() -> set[str]:
     """Every address mail of ours comes from: the accounts and MAIL_FROM (never mailed)."""
     addresses = set(db.session.scalars(select(func.lower(EmailAccount.address))))
-    addresses.add(sender_address(current_app.config["MAIL_FROM"]).addr_spec.lower())
+    addresses.add(_mail_from_address(current_app.config["MAIL_FROM"]))
     return addresses
+
+
+@lru_cache(maxsize=8)
+def _mail_from_address(mail_from: str) -> str:
+    return sender_address(mail_from).addr_spec.lower()  # a header parse: once per setting

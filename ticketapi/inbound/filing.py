@@ -84,6 +84,20 @@ def file_stored(
         row.state, row.reason = outcome.state, outcome.reason[:2000]
         row.ticket_id, row.ticket_message_id = outcome.ticket_id, outcome.ticket_message_id
         row.handled_at = now
+        if row.ticket_id is not None:
+            # Copies stored before this was filed (the same mail to two of our addresses,
+            # at once) name its ticket too.
+            same = (
+                InboundMessage.message_id == row.message_id
+                if row.message_id is not None
+                else InboundMessage.raw_sha256 == row.raw_sha256
+            )  # indexed: copies share one or the other
+            db.session.execute(
+                update(InboundMessage)
+                .where(same, InboundMessage.duplicate_of_id == row.id)
+                .values(ticket_id=row.ticket_id)
+                .execution_options(synchronize_session=False)
+            )
     logger.info("Inbound message %s: %s (%s)", inbound_id, row.state, row.reason)
     commit()
     return row.state
@@ -117,8 +131,8 @@ def _file(row: InboundMessage, *, now: datetime, by_hand: Thread | None = None) 
     if kind.kind == AUTO_REPLY:
         return _auto_reply(row, thread, kind, now=now)
     if thread.ticket is not None:
-        return _reply(row, mail, thread, kind, user, agent, now=now)
-    return _new_ticket(row, mail, thread, kind, ours, now=now)
+        return _reply(row, mail, thread, kind, user, agent, ours, now=now)
+    return _new_ticket(row, mail, thread, kind, ours, user, now=now)
 
 
 def _bounce(row: InboundMessage, mail: ParsedMail, kind: Kind, *, now: datetime) -> Outcome:
@@ -156,7 +170,7 @@ def _auto_reply(row: InboundMessage, thread: Thread, kind: Kind, *, now: datetim
     )
 
 
-def _reply(row, mail: ParsedMail, thread: Thread, kind: Kind, user, agent, *, now) -> Outcome:
+def _reply(row, mail: ParsedMail, thread: Thread, kind: Kind, user, agent, ours, *, now) -> Outcome:
     ticket = by_email.followed(thread.ticket)
     account: EmailAccount | None = row.account
     note = False
@@ -186,7 +200,7 @@ def _reply(row, mail: ParsedMail, thread: Thread, kind: Kind, user, agent, *, no
         note=note,
     )  # fmt: skip
     if author.is_user:
-        _add_recipients(ticket, mail, account, now=now)
+        _add_recipients(ticket, mail, account, ours, now=now)
     elif not note:
         # Mailed on to the ticket's people the agent's own mail did not reach.
         replies.mail_on(ticket, message, reached=[mail.sender, *mail.to, *mail.cc])
@@ -200,9 +214,9 @@ def _reply(row, mail: ParsedMail, thread: Thread, kind: Kind, user, agent, *, no
     )
 
 
-def _new_ticket(row, mail: ParsedMail, thread: Thread, kind: Kind, ours, *, now) -> Outcome:
+def _new_ticket(row, mail: ParsedMail, thread: Thread, kind: Kind, ours, user, *, now) -> Outcome:
     account: EmailAccount | None = row.account
-    user = find_user(mail.sender) or user_for_address(mail.sender, name=mail.sender_name, now=now)
+    user = user or user_for_address(mail.sender, name=mail.sender_name, now=now)
     attachments, inline, left_out = contents.store_files(mail, ("user", user.id), now=now)
     shown = contents.content_of(mail, inline, left_out)
     _keep_original(row, shown)
@@ -212,7 +226,7 @@ def _new_ticket(row, mail: ParsedMail, thread: Thread, kind: Kind, ours, *, now)
         team_id=account.team_id if account is not None else None, attachments=attachments,
         now=now, inbound_message_id=row.id, **named,
     )  # fmt: skip
-    _add_recipients(ticket, mail, account, now=now)
+    _add_recipients(ticket, mail, account, ours, now=now)
     reason = [f"A new ticket, {ticket.ref}."]
     if thread.refused_ref:
         reason.append(
@@ -227,16 +241,14 @@ def _keep_original(row: InboundMessage, shown: contents.Content) -> None:
     row.full_text, row.full_html = shown.full_text, shown.full_html
 
 
-def _add_recipients(ticket, mail: ParsedMail, account: EmailAccount | None, *, now) -> None:
+def _add_recipients(ticket, mail: ParsedMail, account: EmailAccount | None, ours, *, now) -> None:
     """The people the mail also went to become CCs (never us, the sender or agents)."""
     if account is None or not account.add_cc_recipients:
         return
-    ours = our_addresses()
-    agents = set(db.session.scalars(select(Agent.email)))
-    wanted = [
-        address
-        for address in [*mail.to, *mail.cc]
-        if address not in ours and address != mail.sender and address not in agents
-    ]
+    others = [a for a in [*mail.to, *mail.cc] if a not in ours and a != mail.sender]
+    if not others:
+        return
+    agents = set(db.session.scalars(select(Agent.email).where(Agent.email.in_(others))))
+    wanted = [address for address in others if address not in agents]
     users = [user_for_address(address, name=address, now=now) for address in wanted[:50]]
     by_email.add_ccs_by_email(ticket, users, now=now)

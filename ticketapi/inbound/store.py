@@ -123,5 +123,11 @@ def _write_raw(raw: bytes, sha: str, now: datetime) -> Path:
     return target
 
 
+def failure_text(exc: BaseException) -> str:
+    """One line for a log or a summary: why storing (or reaching the database) failed."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else 'no details'}"
+
+
 def read_raw(row: InboundMessage) -> bytes:
     return (instance_dir() / row.raw_path).read_bytes()

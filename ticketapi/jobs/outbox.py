@@ -15,13 +15,10 @@ under the same task id, which `once=True` jobs use to run once (jobs/runs.py).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +27,7 @@ from typing import Any
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from ticketapi.core.file_locks import held_or_skipped
 from ticketapi.core.transactions import commit
 from ticketapi.extensions import db
 from ticketapi.jobs.models import FailedJob, OutboxEntry
@@ -131,7 +129,7 @@ def relay_pending(queue: JobQueue, *, batch: int = 100) -> int:
     """
     if db.engine.dialect.name != "sqlite":
         return _relay_locking_rows(queue, batch)
-    with _only_relay(Path(queue.app.config["INSTANCE_DIR"]) / "outbox-relay.lock") as alone:
+    with held_or_skipped(Path(queue.app.config["INSTANCE_DIR"]) / "outbox-relay.lock") as alone:
         return _relay_alone(queue, batch) if alone else 0
 
 
@@ -175,21 +173,6 @@ def _hand_over(queue: JobQueue, rows) -> int:
             db.session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(done)))
         commit()
     return relayed
-
-
-@contextmanager
-def _only_relay(path: Path) -> Iterator[bool]:
-    """Whether this relay has the SQLite outbox to itself; another one at it means skip."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)  # closing it drops the lock
 
 
 def _push_or_keep(queue: JobQueue, job: dict[str, Any]) -> bool:

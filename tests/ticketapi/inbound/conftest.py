@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 import pytest
 
+from tests.ticketapi.inbound.listener import running_smtpd
 from tests.ticketapi.inbound.mails import ACCOUNT
 from ticketapi.extensions import db
 from ticketapi.inbound.models import EmailAccount, InboundMessage
@@ -43,3 +45,10 @@ def inbox(desk, mailbox) -> Inbox:
     db.session.add(account)
     db.session.commit()
     return Inbox(account, mailbox)
+
+
+@pytest.fixture
+def smtpd(app, inbox) -> Iterator[int]:
+    """`helpdesk smtpd`'s listener for the inbox's account; its port."""
+    with running_smtpd(app) as port:
+        yield port
