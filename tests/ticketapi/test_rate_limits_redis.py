@@ -15,6 +15,8 @@ import uuid
 import pytest
 
 REDIS_URL = os.environ.get("HELPDESK_TEST_REDIS_URL")
+# Its processes run on an instance of their own: the same whatever engine the suite runs on.
+pytestmark = pytest.mark.own_database
 
 # One "process" of a scale-out deployment: its own app, submitting tickets anonymously.
 SUBMIT = """
@@ -23,8 +25,6 @@ from ticketapi import create_app
 from ticketapi.extensions import db
 from ticketapi.people.services import ensure_system_usergroups
 
-# Its processes run on an instance of their own: the same whatever engine the suite runs on.
-pytestmark = pytest.mark.own_database
 app = create_app({"SECRET_KEY": "x", "SUBMIT_RATE_LIMIT": sys.argv[1]})
 with app.app_context():
     db.create_all()
