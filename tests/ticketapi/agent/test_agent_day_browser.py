@@ -199,6 +199,9 @@ def day(page, sam, base_url, desk) -> None:
 
     # A ticket for Bo, who phoned.
     page.get_by_role("link", name="New ticket").click()
+    # Typed only once the page's script listens: a fill before it finds nobody.
+    page.wait_for_url("**/agent/tickets/new")
+    page.wait_for_load_state("load")
     page.get_by_label("Find the user by email or name").fill("bo@")
     page.get_by_label("Bo Chen <bo@acme.example>").check()
     page.get_by_label("Subject").fill("Cannot log in to the VPN")
